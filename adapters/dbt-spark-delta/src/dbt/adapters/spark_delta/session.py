@@ -1,0 +1,42 @@
+"""Build (once per process) the SparkSession that the ``session`` method runs on."""
+
+from __future__ import annotations
+
+import threading
+from typing import Mapping
+
+from delta import configure_spark_with_delta_pip
+from pyspark.sql import SparkSession
+
+# Delta Lake is what makes this adapter: these are defaults a profile may still override.
+DELTA_DEFAULTS: Mapping[str, str] = {
+    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+    "spark.master": "local[*]",
+    "spark.app.name": "dbt-spark-delta",
+}
+
+_lock = threading.Lock()
+
+
+def get_or_create_session(parameters: Mapping[str, str]) -> SparkSession:
+    """Return the process's SparkSession, creating it with Delta Lake on first use.
+
+    Static settings (jars, extensions, warehouse, metastore, driver memory) only take effect
+    here, at creation; later calls reuse the running session.
+    """
+    with _lock:
+        active = SparkSession.getActiveSession()
+        if active is not None:
+            return active
+        settings = {**DELTA_DEFAULTS, **parameters}
+        builder = SparkSession.builder.enableHiveSupport()
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+        # Adds spark.jars.packages for the Delta jars that match the installed delta-spark.
+        return configure_spark_with_delta_pip(builder).getOrCreate()
+
+
+def runtime_parameters(spark: SparkSession, parameters: Mapping[str, str]) -> dict[str, str]:
+    """The subset of ``parameters`` that can be (re)applied to a running session."""
+    return {key: value for key, value in parameters.items() if spark.conf.isModifiable(key)}

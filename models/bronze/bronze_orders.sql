@@ -1,0 +1,53 @@
+{{ config(materialized='streaming_table') }}
+
+{%- set contract_keys = source_column_names(source('landing', 'orders')) %}
+
+with landed_lines as (
+
+    select * from {{ landing_new_lines(source('landing', 'orders')) }}
+
+),
+
+parsed_lines as (
+
+    select
+        source_file,
+        source_file_modified_at,
+        source_line_number,
+        _raw_line,
+        -- every value as its JSON text; NULL when the line is not a JSON object
+        from_json(_raw_line, 'map<string, string>') as fields
+    from landed_lines
+    where trim(_raw_line) != ''
+
+),
+
+split_fields as (
+
+    select
+        *,
+        map_filter(
+            fields, (field_name, field_value) -> field_name not in ('{{ contract_keys | join("', '") }}')
+        ) as unknown_fields
+    from parsed_lines
+
+),
+
+final as (
+
+    select
+        {%- for key in contract_keys %}
+            fields['{{ key }}'] as {{ key }},
+        {%- endfor %}
+        case when cardinality(unknown_fields) > 0 then to_json(unknown_fields) end as _rescued_data,
+        case when fields is null then _raw_line end as _corrupt_record,
+        fields is null as is_malformed,
+        source_file,
+        source_line_number,
+        source_file_modified_at,
+        current_timestamp() as ingestion_timestamp
+    from split_fields
+
+)
+
+select * from final

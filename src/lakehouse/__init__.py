@@ -1,0 +1,1 @@
+"""Tooling for the medallion lakehouse dbt project."""
