@@ -3,11 +3,11 @@
     holds every file whose rows are already in the table.
 -#}
 {% macro streaming_prepare_file_log(file_log, target_relation, reset) %}
+    {% do run_query("create table if not exists " ~ file_log ~ streaming_file_log_columns()) %}
     {%- if reset -%}
-        {% do run_query("create or replace table " ~ file_log ~ streaming_file_log_columns()) %}
+        {% do run_query("delete from " ~ file_log) %}
         {{ return(none) }}
     {%- endif -%}
-    {% do run_query("create table if not exists " ~ file_log ~ streaming_file_log_columns()) %}
     {%- set logged_version = run_query(
         "select max(target_version) as logged_version from " ~ file_log
     ).columns['logged_version'].values()[0] -%}

@@ -6,7 +6,7 @@ with landed_customers as (
         *,
         _metadata.file_path as source_file,
         _metadata.file_modification_time as source_file_modified_at
-    from {{ landing_files(source('landing', 'customers')) }}
+    from {{ landing_files(source('landing', 'customers')) }}  -- noqa: PRS
 
 ),
 

@@ -10,7 +10,6 @@ It inherits everything from dbt-spark (macros dispatch ``spark_delta__`` → ``s
 """
 
 from dbt.adapters.base import AdapterPlugin
-
 from dbt.adapters.spark_delta.connections import SparkDeltaConnectionManager, SparkDeltaCredentials
 from dbt.adapters.spark_delta.impl import SparkDeltaAdapter
 from dbt.include import spark_delta

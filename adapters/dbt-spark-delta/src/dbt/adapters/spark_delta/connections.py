@@ -39,7 +39,6 @@ class SparkDeltaConnectionManager(SparkConnectionManager):
         if creds.method == SparkConnectionMethod.SESSION:
             from dbt.adapters.spark.session import Connection as SessionHandle
             from dbt.adapters.spark.session import SessionConnectionWrapper
-
             from dbt.adapters.spark_delta.session import (
                 get_or_create_session,
                 runtime_parameters,
@@ -48,6 +47,8 @@ class SparkDeltaConnectionManager(SparkConnectionManager):
             spark = get_or_create_session(creds.server_side_parameters)
             # dbt-spark re-applies these on every statement: pass only runtime settings.
             connection.handle = SessionConnectionWrapper(
-                SessionHandle(server_side_parameters=runtime_parameters(spark, creds.server_side_parameters))
+                SessionHandle(
+                    server_side_parameters=runtime_parameters(spark, creds.server_side_parameters)
+                )
             )
         return connection

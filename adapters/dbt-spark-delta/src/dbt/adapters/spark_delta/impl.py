@@ -7,7 +7,6 @@ from importlib import import_module
 from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.contracts.relation import RelationConfig
 from dbt.adapters.spark.impl import SparkAdapter
-
 from dbt.adapters.spark_delta.__version__ import version
 from dbt.adapters.spark_delta.connections import SparkDeltaConnectionManager
 

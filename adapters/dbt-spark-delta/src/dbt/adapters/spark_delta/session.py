@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Mapping
+from collections.abc import Mapping
 
 from delta import configure_spark_with_delta_pip
 from pyspark.sql import SparkSession
@@ -14,7 +14,12 @@ DELTA_DEFAULTS: Mapping[str, str] = {
     "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
     "spark.master": "local[*]",
     "spark.app.name": "dbt-spark-delta",
+    "spark.ui.showConsoleProgress": "false",
 }
+
+# dbt-spark re-runs SparkSession.builder.getOrCreate() for every statement; on a running session
+# Spark then warns once per statement that static settings are ignored. Nothing is wrong.
+QUIET_LOGGERS = ("org.apache.spark.sql.SparkSession", "org.apache.spark.sql.classic.SparkSession")
 
 _lock = threading.Lock()
 
@@ -34,7 +39,16 @@ def get_or_create_session(parameters: Mapping[str, str]) -> SparkSession:
         for key, value in settings.items():
             builder = builder.config(key, value)
         # Adds spark.jars.packages for the Delta jars that match the installed delta-spark.
-        return configure_spark_with_delta_pip(builder).getOrCreate()
+        spark = configure_spark_with_delta_pip(builder).getOrCreate()
+        _quiet(spark)
+        return spark
+
+
+def _quiet(spark: SparkSession) -> None:
+    jvm = spark.sparkContext._jvm
+    error = jvm.org.apache.logging.log4j.Level.ERROR
+    for name in QUIET_LOGGERS:
+        jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(name, error)
 
 
 def runtime_parameters(spark: SparkSession, parameters: Mapping[str, str]) -> dict[str, str]:

@@ -1,0 +1,95 @@
+"""`lakehouse` command line: tooling around the dbt project."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+from lakehouse import generate
+
+
+def default_landing_root() -> Path:
+    if "LANDING_ROOT" in os.environ:
+        return Path(os.environ["LANDING_ROOT"])
+    return Path(os.environ.get("LAKEHOUSE_DIR", ".lakehouse")) / "landing"
+
+
+def _generate(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    truths = generate.land(
+        args.landing_root.resolve(),
+        first_batch=args.first_batch,
+        batches=args.batches,
+        orders=args.orders,
+        files=args.files,
+        customers=args.customers,
+        seed=args.seed,
+        poison_lines=args.poison_lines,
+        skip_existing=args.skip_existing,
+    )
+    lines = sum(truth.lines for truth in truths)
+    print(
+        json.dumps(
+            {
+                "landing_root": str(args.landing_root.resolve()),
+                "batches": [truth.batch for truth in truths],
+                "lines": lines,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lakehouse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    gen = commands.add_parser(
+        "generate",
+        help="land deterministic sample order batches and customer extracts",
+        description="Write order batches (JSON lines) and customer deliveries (Parquet) to the "
+        "landing zone, with a ground-truth summary of every defect class under _ground_truth/.",
+    )
+    gen.add_argument(
+        "--landing-root",
+        type=Path,
+        default=default_landing_root(),
+        help="landing folder (default: $LANDING_ROOT or $LAKEHOUSE_DIR/landing)",
+    )
+    gen.add_argument("--orders", type=int, default=10_000, help="order lines per batch")
+    gen.add_argument("--batches", type=int, default=1, help="how many batches to land")
+    gen.add_argument(
+        "--first-batch",
+        type=int,
+        default=0,
+        help="number of the first batch (continue an earlier landing)",
+    )
+    gen.add_argument("--files", type=int, default=4, help="files per batch")
+    gen.add_argument("--customers", type=int, default=2_000, help="customers in the extract")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument(
+        "--poison-lines",
+        type=int,
+        default=0,
+        help="add lines whose status is outside the allowed set (silver must fail)",
+    )
+    gen.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="skip batches that are already landed instead of failing",
+    )
+    gen.set_defaults(func=_generate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
