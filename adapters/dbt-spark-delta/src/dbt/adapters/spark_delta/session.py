@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 
@@ -19,7 +20,12 @@ DELTA_DEFAULTS: Mapping[str, str] = {
 
 # dbt-spark re-runs SparkSession.builder.getOrCreate() for every statement; on a running session
 # Spark then warns once per statement that static settings are ignored. Nothing is wrong.
-QUIET_LOGGERS = ("org.apache.spark.sql.SparkSession", "org.apache.spark.sql.classic.SparkSession")
+QUIET_LOGGERS = (
+    "org.apache.spark.sql.SparkSession",
+    "org.apache.spark.sql.classic.SparkSession",
+    # Replacing a Delta table in the embedded Hive metastore logs a harmless "Failed to alter".
+    "org.apache.hadoop.hive.metastore.HiveAlterHandler",
+)
 
 _lock = threading.Lock()
 
@@ -45,10 +51,12 @@ def get_or_create_session(parameters: Mapping[str, str]) -> SparkSession:
 
 
 def _quiet(spark: SparkSession) -> None:
+    # PySpark logs every failed statement with its whole JVM stack; dbt reports the error.
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     jvm = spark.sparkContext._jvm
-    error = jvm.org.apache.logging.log4j.Level.ERROR
+    off = jvm.org.apache.logging.log4j.Level.OFF
     for name in QUIET_LOGGERS:
-        jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(name, error)
+        jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(name, off)
 
 
 def runtime_parameters(spark: SparkSession, parameters: Mapping[str, str]) -> dict[str, str]:

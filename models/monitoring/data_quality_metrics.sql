@@ -1,0 +1,84 @@
+{{ config(full_refresh=false) }}
+
+-- Runs after the models it reports on, so a run that a `fail` expectation stopped appends nothing.
+-- depends_on: {{ ref('silver_orders') }}
+-- depends_on: {{ ref('quarantine_orders') }}
+
+{%- set expectations = model_expectations('silver_orders') %}
+
+with checked_orders as (
+
+    select * from {{ ref('silver_orders_checked') }}
+    {{ incremental_window(watermark_column='source_processed_through') }}
+
+),
+
+run_counts as (
+
+    select
+        count(*) as total_records,
+        count_if(order_id is null) as null_order_ids,
+        count_if(not coalesce(amount > 0, false)) as invalid_amounts,
+        count_if(size(failed_drop_expectations) = 0) as surviving_records,
+        {%- for expectation in expectations %}
+            {%- if expectation.action == 'drop' %}
+        count_if(array_contains(failed_drop_expectations, '{{ expectation.name }}'))
+            {%- else %}
+        count_if(
+            size(failed_drop_expectations) = 0
+            and array_contains(failed_row_expectations, '{{ expectation.name }}')
+        )
+            {%- endif %} as failed__{{ expectation.name }},
+        {%- endfor %}
+        max(ingestion_timestamp) as source_processed_through
+    from checked_orders
+
+),
+
+per_expectation as (
+
+    select
+        run_counts.*,
+        expectation_result.*
+    from run_counts
+    lateral view inline(array(
+        {%- for expectation in expectations %}
+        named_struct(
+            'expectation_name', '{{ expectation.name }}',
+            'expectation_condition', "{{ expectation.condition | replace('"', "'") }}",
+            'action', '{{ expectation.action }}',
+            'rows_checked', {{ 'total_records' if expectation.action == 'drop' else 'surviving_records' }},
+            'rows_failed', failed__{{ expectation.name }}
+        ){{ ',' if not loop.last }}
+        {%- endfor %}
+    )) expectation_result
+
+),
+
+final as (
+
+    select
+        '{{ invocation_id }}' as run_id,
+        current_timestamp() as measured_at,
+        'silver_orders' as table_name,
+        expectation_name,
+        expectation_condition,
+        action,
+        rows_checked,
+        rows_checked - rows_failed as rows_passed,
+        rows_failed,
+        case
+            when action = 'drop' then 'dropped'
+            when action = 'warn' then 'kept, warned'
+            when rows_failed > 0 then 'stopped the run'
+            else 'none'
+        end as action_taken,
+        total_records,
+        null_order_ids,
+        invalid_amounts,
+        source_processed_through
+    from per_expectation
+
+)
+
+select * from final

@@ -1,0 +1,36 @@
+{{ config(
+    unique_key=['source_file', 'source_line_number'],
+    skip_matched_step=true,
+) }}
+
+with checked_orders as (
+
+    select * from {{ ref('silver_orders_checked') }}
+    {{ incremental_window() }}
+
+),
+
+final as (
+
+    select
+        raw_order_id as order_id,
+        raw_customer_id as customer_id,
+        raw_amount as amount,
+        raw_status as status,
+        raw_order_date as order_date,
+        _rescued_data,
+        _corrupt_record,
+        is_malformed,
+        failed_drop_expectations as failed_expectations,
+        source_file,
+        source_line_number,
+        source_file_modified_at,
+        ingestion_timestamp,
+        '{{ invocation_id }}' as quarantined_in_run,
+        current_timestamp() as quarantined_at
+    from checked_orders
+    where size(failed_drop_expectations) > 0
+
+)
+
+select * from final

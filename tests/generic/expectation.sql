@@ -1,0 +1,21 @@
+{#-
+    A DLT-style expectation, declared once in a model's YAML: `expectation_name`, a SQL
+    `condition` a row must make TRUE (NULL fails), and the `action` on a failing row:
+      drop  the model filters the row out and quarantine keeps it   (this test: warn)
+      fail  the model stops before it writes anything               (this test: error)
+      warn  the row is kept and counted                             (this test: warn)
+    The model, its quarantine and data_quality_metrics read the same declaration
+    (macro model_expectations); this test checks the built table holds no failing row.
+-#}
+{% test expectation(model, expectation_name, condition, action) %}
+
+{{ config(
+    severity=('error' if action == 'fail' else 'warn'),
+    tags=['expectation', 'expectation_' ~ action],
+) }}
+
+select *
+from {{ model }}
+where not coalesce({{ condition }}, false)
+
+{% endtest %}
