@@ -20,6 +20,7 @@ run_counts as (
         count_if(order_id is null) as null_order_ids,
         count_if(not coalesce(amount > 0, false)) as invalid_amounts,
         count_if(size(failed_drop_expectations) = 0) as surviving_records,
+        count(distinct case when size(failed_drop_expectations) = 0 then order_id end) as orders_merged,
         {%- for expectation in expectations %}
             {%- if expectation.action == 'drop' %}
         count_if(array_contains(failed_drop_expectations, '{{ expectation.name }}'))
@@ -76,6 +77,9 @@ final as (
         total_records,
         null_order_ids,
         invalid_amounts,
+        total_records - surviving_records as records_quarantined,
+        orders_merged,
+        surviving_records - orders_merged as duplicates_suppressed,
         source_processed_through
     from per_expectation
 
