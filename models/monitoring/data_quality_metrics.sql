@@ -16,21 +16,12 @@ with checked_orders as (
 run_counts as (
 
     select
+        {{ expectation_failure_counts(expectations) }},
         count(*) as total_records,
         count_if(order_id is null) as null_order_ids,
         count_if(not coalesce(amount > 0, false)) as invalid_amounts,
         count_if(size(failed_drop_expectations) = 0) as surviving_records,
         count(distinct case when size(failed_drop_expectations) = 0 then order_id end) as orders_merged,
-        {%- for expectation in expectations %}
-            {%- if expectation.action == 'drop' %}
-        count_if(array_contains(failed_drop_expectations, '{{ expectation.name }}'))
-            {%- else %}
-        count_if(
-            size(failed_drop_expectations) = 0
-            and array_contains(failed_row_expectations, '{{ expectation.name }}')
-        )
-            {%- endif %} as failed__{{ expectation.name }},
-        {%- endfor %}
         max(ingestion_timestamp) as source_processed_through
     from checked_orders
 
@@ -42,17 +33,7 @@ per_expectation as (
         run_counts.*,
         expectation_result.*
     from run_counts
-    lateral view inline(array(
-        {%- for expectation in expectations %}
-        named_struct(
-            'expectation_name', '{{ expectation.name }}',
-            'expectation_condition', "{{ expectation.condition | replace('"', "'") }}",
-            'action', '{{ expectation.action }}',
-            'rows_checked', {{ 'total_records' if expectation.action == 'drop' else 'surviving_records' }},
-            'rows_failed', failed__{{ expectation.name }}
-        ){{ ',' if not loop.last }}
-        {%- endfor %}
-    )) expectation_result
+        lateral view inline({{ expectation_results(expectations) }}) expectation_result
 
 ),
 
@@ -61,16 +42,17 @@ final as (
     select
         '{{ invocation_id }}' as run_id,
         current_timestamp() as measured_at,
-        'silver_orders' as table_name,
+        -- table_name is the DLT original's column name
+        'silver_orders' as table_name,  -- noqa: RF04
         expectation_name,
         expectation_condition,
-        action,
+        expectation_action,
         rows_checked,
         rows_checked - rows_failed as rows_passed,
         rows_failed,
         case
-            when action = 'drop' then 'dropped'
-            when action = 'warn' then 'kept, warned'
+            when expectation_action = 'drop' then 'dropped'
+            when expectation_action = 'warn' then 'kept, warned'
             when rows_failed > 0 then 'stopped the run'
             else 'none'
         end as action_taken,
