@@ -32,8 +32,8 @@ build: setup  ## dbt build on the default target
 run: sample-data build  ## set up, land sample data and build the pipeline on embedded Spark
 
 lint: setup  ## ruff + sqlfluff (dbt templater)
-	$(BIN)/ruff check src pytests adapters
-	$(BIN)/ruff format --check src pytests adapters
+	$(BIN)/ruff check src pytests adapters python_models
+	$(BIN)/ruff format --check src pytests adapters python_models
 	$(BIN)/sqlfluff lint models tests analyses
 
 test: lint  ## everything CI runs: lint, then the pytest suite (unit + end-to-end)

@@ -1,4 +1,4 @@
-{{ config(full_refresh=false) }}
+{{ config(full_refresh=false, post_hook='{{ log_expectation_results() }}') }}
 
 -- Runs after the models it reports on, so a run that a `fail` expectation stopped appends nothing.
 -- depends_on: {{ ref('silver_orders') }}

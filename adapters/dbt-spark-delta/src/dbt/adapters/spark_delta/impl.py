@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
+from dbt.adapters.base import PythonJobHelper
 from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.contracts.relation import RelationConfig
 from dbt.adapters.spark.impl import SparkAdapter
 from dbt.adapters.spark_delta.__version__ import version
 from dbt.adapters.spark_delta.connections import SparkDeltaConnectionManager
+from dbt.adapters.spark_delta.python_submissions import SessionPythonJobHelper
 
 
 class SparkDeltaAdapter(SparkAdapter):
     ConnectionManager = SparkDeltaConnectionManager
+
+    @property
+    def default_python_submission_method(self) -> str:
+        credentials: Any = self.config.credentials
+        if credentials.method == "session":
+            return "session"
+        return super().default_python_submission_method
+
+    @property
+    def python_submission_helpers(self) -> dict[str, type[PythonJobHelper]]:
+        # dbt-spark's Databricks helpers stay available; `session` runs in this process.
+        return {**super().python_submission_helpers, "session": SessionPythonJobHelper}
 
     @classmethod
     def get_adapter_run_info(cls, config: RelationConfig) -> AdapterTrackingRelationInfo:

@@ -1,0 +1,115 @@
+"""Gold and the change-feed consumer end to end, after several runs with customer changes and
+order status updates, compared with an independent computation over the landed files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC
+
+import pytest
+from expected_gold import expected_daily_sales, expected_enriched, expected_lifetime_value
+from pyspark.sql import SparkSession
+
+from lakehouse import generate
+from lakehouse.project import DbtProject
+
+pytestmark = pytest.mark.e2e
+
+ORDERS_PER_BATCH = 3_000
+CUSTOMERS = 300
+GOLD = ("gold_daily_sales", "gold_customer_lifetime_value", "gold_orders_by_customer")
+
+
+@pytest.fixture(scope="module")
+def project(new_project: Callable[[str], DbtProject]) -> DbtProject:
+    return new_project("gold")
+
+
+def _utc(value):
+    return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def _daily_sales(spark: SparkSession, project: DbtProject) -> dict[tuple, tuple]:
+    return {
+        (r.date, r.region): (r.order_count, r.total_sales, r.avg_order_value, r.unique_customers)
+        for r in spark.table(project.table("gold_daily_sales")).collect()
+    }
+
+
+def _lifetime_value(spark: SparkSession, project: DbtProject) -> dict[tuple, tuple]:
+    return {
+        (r.customer_id, r.customer_name, r.customer_segment): (
+            r.total_orders,
+            r.lifetime_value,
+            _utc(r.first_order_date),
+            _utc(r.last_order_date),
+            r.avg_order_value,
+        )
+        for r in spark.table(project.table("gold_customer_lifetime_value")).collect()
+    }
+
+
+def _rows(spark: SparkSession, table: str) -> list[tuple]:
+    return sorted(map(tuple, spark.table(table).collect()), key=repr)
+
+
+def test_gold_matches_an_independent_computation_after_every_run(
+    project: DbtProject, spark: SparkSession
+) -> None:
+    for batch in range(3):
+        generate.land(project.landing_root, batch, 1, ORDERS_PER_BATCH, customers=CUSTOMERS)
+        project.build()
+        enriched = expected_enriched(project.landing_root)
+        assert _daily_sales(spark, project) == expected_daily_sales(enriched)
+        assert _lifetime_value(spark, project) == expected_lifetime_value(enriched)
+        by_customer = spark.table(project.table("gold_orders_by_customer"))
+        assert by_customer.count() == len(enriched)
+    statuses = {o.status for o in enriched}
+    assert statuses == {"pending", "completed", "cancelled"}
+    assert any(key[1] is None for key in expected_daily_sales(enriched)), "NULL regions covered"
+    assert any(key[0] is None for key in expected_daily_sales(enriched)), "NULL dates covered"
+
+
+def test_orders_by_customer_is_liquid_clustered(project: DbtProject, spark: SparkSession) -> None:
+    detail = spark.sql(f"describe detail {project.table('gold_orders_by_customer')}").first()
+    assert list(detail.clusteringColumns) == ["customer_id", "order_date"]
+    project.invoke("run-operation", "optimize_tables")
+
+
+def test_customer_changes_holds_every_change_exactly_once(
+    project: DbtProject, spark: SparkSession
+) -> None:
+    changes = spark.table(project.table("customer_changes")).collect()
+    feed = spark.sql(
+        f"select customer_id, _change_type, _commit_version "
+        f"from table_changes('{project.table('silver_customers')}', 0)"
+    ).collect()
+    taken = sorted((r.customer_id, r._change_type, r._commit_version) for r in changes)
+    assert taken == sorted(map(tuple, feed)), "every change row, once"
+
+    versions = sorted({r._commit_version for r in changes})
+    truths = [
+        json.loads(generate.truth_path(project.landing_root, "customers", d).read_text())
+        for d in range(3)
+    ]
+    assert sum(r._commit_version == versions[0] for r in changes) == truths[0]["rows"]
+    for version, truth in zip(versions[1:], truths[1:], strict=True):
+        of_version = [r for r in changes if r._commit_version == version]
+        assert {r.customer_id for r in of_version if r._change_type == "insert"} == set(
+            truth["inserted"]
+        )
+        assert {r.customer_id for r in of_version if r._change_type == "delete"} == set(
+            truth["deleted"]
+        )
+        assert {r.customer_id for r in of_version if r._change_type == "update_postimage"} == set(
+            truth["updated"]
+        )
+
+
+def test_incremental_results_equal_a_full_refresh(project: DbtProject, spark: SparkSession) -> None:
+    tables = [project.table(name) for name in (*GOLD, "customer_changes")]
+    before = {table: _rows(spark, table) for table in tables}
+    project.run("--select", *GOLD, "customer_changes", "--full-refresh")
+    for table in tables:
+        assert _rows(spark, table) == before[table], table
