@@ -203,17 +203,23 @@ def _pick_earlier_ids(landing_root: Path, spec: BatchSpec, counts: dict[str, int
     return [int(i) for i in updated] + [int(i) for i in redelivered]
 
 
-@lru_cache(maxsize=4)
 def _batch_values(seed: int, batch: int, orders: int, customers: int) -> _OrderValues:
     return _OrderValues(_rng(seed, batch, 1), orders, customers)
 
 
-def _earlier_line(landing_root: Path, spec: BatchSpec, order_id: int) -> dict[str, str]:
-    """The clean line an earlier batch wrote for `order_id` (regenerated, not read back)."""
-    batch, offset = divmod(order_id - 1, ID_STRIDE)
-    truth = json.loads(truth_path(landing_root, "orders", batch).read_text())
-    values = _batch_values(spec.seed, batch, truth["orders"], spec.customers)
-    return _order_fields(values, offset, order_id)
+def _earlier_lines(landing_root: Path, spec: BatchSpec, order_ids: list[int]) -> dict[int, dict]:
+    """The clean lines earlier batches wrote for `order_ids` (regenerated, not read back),
+    generating each earlier batch's values once."""
+    by_batch: dict[int, list[int]] = {}
+    for order_id in order_ids:
+        by_batch.setdefault((order_id - 1) // ID_STRIDE, []).append(order_id)
+    lines = {}
+    for batch, ids in by_batch.items():
+        truth = json.loads(truth_path(landing_root, "orders", batch).read_text())
+        values = _batch_values(spec.seed, batch, truth["orders"], spec.customers)
+        for order_id in ids:
+            lines[order_id] = _order_fields(values, (order_id - 1) % ID_STRIDE, order_id)
+    return lines
 
 
 def build_order_lines(landing_root: Path, spec: BatchSpec) -> tuple[list[list[str]], BatchTruth]:
@@ -229,6 +235,7 @@ def build_order_lines(landing_root: Path, spec: BatchSpec) -> tuple[list[list[st
     lines: list[str] = []
     file_of_line = rng.integers(0, spec.files, spec.orders - duplicates)
     picked = _pick_earlier_ids(landing_root, spec, counts) if has_history else []
+    earlier_lines = _earlier_lines(landing_root, spec, picked)
     earlier_ids = {
         "later_version": iter(picked[: counts["later_version"]]),
         "redelivered": iter(picked[counts["later_version"] :]),
@@ -248,7 +255,7 @@ def build_order_lines(landing_root: Path, spec: BatchSpec) -> tuple[list[list[st
     for i, kind in enumerate(line_kinds):
         if kind in ("later_version", "redelivered"):
             order_id = next(earlier_ids[kind])
-            fields = _earlier_line(landing_root, spec, order_id)
+            fields = dict(earlier_lines[order_id])
             if kind == "later_version":
                 fields["status"] = json.dumps(STATUSES[1 + int(rng.integers(0, 2))])
                 if rng.random() < 0.3:
