@@ -7,6 +7,7 @@ method the Spark session already lives in this process, so the compiled model co
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from dbt.adapters.base import PythonJobHelper
@@ -25,6 +26,8 @@ class SessionPythonJobHelper(PythonJobHelper):
             )
 
     def submit(self, compiled_code: str) -> None:
+        # dbt's wrapper imports pyspark.pandas, which wants this set before any session exists
+        os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
         spark = get_or_create_session(self.credentials.server_side_parameters)
         namespace: dict[str, Any] = {"spark": spark, "__name__": f"dbt_model_{self.identifier}"}
         code = compile(compiled_code, f"<dbt python model {self.identifier}>", "exec")
