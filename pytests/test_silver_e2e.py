@@ -112,6 +112,12 @@ def test_several_runs_match_an_independent_computation(
             o.customer_id is None for o in survivors
         )
         assert by_name["valid_status"].rows_failed == 0
+        # warn counts are also printed in the run's output
+        warned = by_name["valid_customer"]
+        assert (
+            f"silver_orders: expectation valid_customer (warn) failed on {warned.rows_failed} of "
+            f"{warned.rows_checked} rows: kept, warned"
+        ) in project.logged
 
 
 def test_a_stale_version_never_overwrites_and_a_redelivery_changes_nothing(

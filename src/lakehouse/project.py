@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt_common.events.base_types import EventMsg
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +53,8 @@ class DbtProject:
     schema: str = "medallion"
     target: str = "local"
     extra_vars: dict[str, object] = field(default_factory=dict)
+    # what `{{ log(..., info=true) }}` printed during the last invocation
+    logged: list[str] = field(default_factory=list)
 
     @property
     def vars(self) -> dict[str, object]:
@@ -75,11 +78,16 @@ class DbtProject:
             "--vars",
             json.dumps(self.vars),
         ]
+        self.logged = []
         with _environ({"DBT_SCHEMA": self.schema, "DBT_LOG_PATH": str(self.state_dir / "logs")}):
-            result = dbtRunner().invoke(argv)
+            result = dbtRunner(callbacks=[self._collect_log]).invoke(argv)
         if check and not result.success:
             raise DbtCommandFailed(list(args), result)
         return result
+
+    def _collect_log(self, event: EventMsg) -> None:
+        if event.info.name == "JinjaLogInfo":
+            self.logged.append(event.info.msg)
 
     def build(self, *args: str, check: bool = True) -> dbtRunnerResult:
         return self.invoke("build", *args, check=check)
