@@ -54,18 +54,6 @@ NUMBERS_AS_STRINGS_RATE = 0.2
 EXTRA_KEYS_RATE = 0.03
 CUSTOMER_CHURN = {"left": 0.02, "joined": 0.02, "changed": 0.05}
 
-# Kinds whose rows silver drops, by the expectation they break (DESIGN §5.3).
-DROPPED_KINDS = {
-    "malformed": ("valid_order_id", "valid_amount"),
-    "null_order_id": ("valid_order_id",),
-    "missing_order_id": ("valid_order_id",),
-    "unconvertible_order_id": ("valid_order_id",),
-    "null_amount": ("valid_amount",),
-    "missing_amount": ("valid_amount",),
-    "unconvertible_amount": ("valid_amount",),
-    "non_positive_amount": ("valid_amount",),
-}
-
 
 @dataclass(frozen=True)
 class BatchSpec:
