@@ -8,7 +8,7 @@ import os
 import time
 from pathlib import Path
 
-from lakehouse import generate
+from lakehouse import generate, thrift_server
 
 
 def default_landing_root() -> Path:
@@ -83,7 +83,44 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip batches that are already landed instead of failing",
     )
     gen.set_defaults(func=_generate)
+
+    thrift = commands.add_parser(
+        "thrift",
+        help="start / stop / check the local Spark Thrift Server of the `thrift` target",
+        description="A local Spark Thrift Server with Delta Lake and Spark Connect, bound to "
+        "127.0.0.1, with the `local` target's engine settings and its state under "
+        "$LAKEHOUSE_DIR (ports: $THRIFT_PORT, default 10000; $SPARK_CONNECT_PORT, default 15002).",
+    )
+    thrift.add_argument("action", choices=["start", "stop", "status"])
+    thrift.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds to wait for the server to be ready"
+    )
+    thrift.set_defaults(func=_thrift)
     return parser
+
+
+def _thrift(args: argparse.Namespace) -> int:
+    config = thrift_server.ServerConfig.from_env()
+    try:
+        if args.action == "start":
+            started = time.perf_counter()
+            pid = thrift_server.start(config, timeout=args.timeout)
+            print(
+                f"Thrift server ready in {time.perf_counter() - started:.0f} s (pid {pid}): "
+                f"jdbc:hive2://{thrift_server.HOST}:{config.thrift_port}, "
+                f"sc://{thrift_server.HOST}:{config.connect_port}; log: {config.log_file}"
+            )
+        elif args.action == "stop":
+            stopped = thrift_server.stop(config)
+            print("Thrift server stopped" if stopped else "no Thrift server was running")
+        else:
+            pid = thrift_server.running_pid(config)
+            print(f"running (pid {pid})" if pid else "not running")
+            return 0 if pid else 3
+    except thrift_server.ServerError as error:
+        print(f"lakehouse thrift {args.action}: {error}")
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

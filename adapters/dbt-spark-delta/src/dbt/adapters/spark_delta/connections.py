@@ -17,7 +17,13 @@ ANSI_KEY = "spark.sql.ansi.enabled"
 
 @dataclass
 class SparkDeltaCredentials(SparkCredentials):
-    """dbt-spark credentials; ANSI mode is taken from the profile (default: on, as in Spark 4)."""
+    """dbt-spark credentials; ANSI mode is taken from the profile (default: on, as in Spark 4).
+
+    `connect_url` (optional, e.g. ``sc://127.0.0.1:15002``) is the Spark Connect endpoint of the
+    same server, on which Python models run (submission method ``connect``).
+    """
+
+    connect_url: str | None = None
 
     def __post_init__(self) -> None:
         requested = str(self.server_side_parameters.get(ANSI_KEY, "true")).lower()

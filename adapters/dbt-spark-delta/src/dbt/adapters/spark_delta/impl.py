@@ -11,7 +11,10 @@ from dbt.adapters.contracts.relation import RelationConfig
 from dbt.adapters.spark.impl import SparkAdapter
 from dbt.adapters.spark_delta.__version__ import version
 from dbt.adapters.spark_delta.connections import SparkDeltaConnectionManager
-from dbt.adapters.spark_delta.python_submissions import SessionPythonJobHelper
+from dbt.adapters.spark_delta.python_submissions import (
+    ConnectPythonJobHelper,
+    SessionPythonJobHelper,
+)
 
 
 class SparkDeltaAdapter(SparkAdapter):
@@ -22,12 +25,18 @@ class SparkDeltaAdapter(SparkAdapter):
         credentials: Any = self.config.credentials
         if credentials.method == "session":
             return "session"
+        if credentials.connect_url:
+            return "connect"
         return super().default_python_submission_method
 
     @property
     def python_submission_helpers(self) -> dict[str, type[PythonJobHelper]]:
-        # dbt-spark's Databricks helpers stay available; `session` runs in this process.
-        return {**super().python_submission_helpers, "session": SessionPythonJobHelper}
+        # dbt-spark's Databricks helpers stay available; these two run from this process.
+        return {
+            **super().python_submission_helpers,
+            "session": SessionPythonJobHelper,
+            "connect": ConnectPythonJobHelper,
+        }
 
     @classmethod
     def get_adapter_run_info(cls, config: RelationConfig) -> AdapterTrackingRelationInfo:

@@ -1,8 +1,12 @@
-"""Run dbt Python models in the dbt process's own Spark session (submission method `session`).
+"""Run dbt Python models from the dbt process (submission methods `session` and `connect`).
 
-dbt-spark only submits Python models to Databricks clusters. With the `session` connection
-method the Spark session already lives in this process, so the compiled model code (the user's
-`model()` plus dbt's wrapper that writes the result table) simply runs here, against it.
+dbt-spark only submits Python models to Databricks clusters. Here the compiled model code (the
+user's `model()` plus dbt's wrapper that writes the result table) runs in the dbt process with
+`spark` bound to a session on the same engine and catalog as the model's SQL:
+
+* `session` — the in-process SparkSession of the `session` connection method;
+* `connect` — a Spark Connect session to the server behind the `thrift` method (profile field
+  `connect_url`, e.g. `sc://127.0.0.1:15002`), so the work runs in the server's driver.
 """
 
 from __future__ import annotations
@@ -13,22 +17,62 @@ from typing import Any
 from dbt.adapters.base import PythonJobHelper
 from dbt.adapters.spark_delta.session import get_or_create_session
 from dbt_common.exceptions import DbtRuntimeError
+from pyspark.sql import SparkSession
 
 
-class SessionPythonJobHelper(PythonJobHelper):
+class _LocalPythonJobHelper(PythonJobHelper):
+    method = ""
+
     def __init__(self, parsed_model: dict[str, Any], credentials: Any) -> None:
         self.identifier = parsed_model["alias"]
         self.credentials = credentials
-        if credentials.method != "session":
-            raise DbtRuntimeError(
-                f"Python model {self.identifier}: submission_method 'session' needs the "
-                f"'session' connection method, not '{credentials.method}'"
-            )
+        self.check_credentials()
+
+    def check_credentials(self) -> None:
+        raise NotImplementedError
+
+    def session(self) -> SparkSession:
+        raise NotImplementedError
 
     def submit(self, compiled_code: str) -> None:
         # dbt's wrapper imports pyspark.pandas, which wants this set before any session exists
         os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
-        spark = get_or_create_session(self.credentials.server_side_parameters)
-        namespace: dict[str, Any] = {"spark": spark, "__name__": f"dbt_model_{self.identifier}"}
+        namespace: dict[str, Any] = {
+            "spark": self.session(),
+            "__name__": f"dbt_model_{self.identifier}",
+        }
         code = compile(compiled_code, f"<dbt python model {self.identifier}>", "exec")
         exec(code, namespace)  # the model's own code, compiled by dbt
+
+    def _refuse(self, needs: str) -> DbtRuntimeError:
+        return DbtRuntimeError(
+            f"Python model {self.identifier}: submission_method '{self.method}' needs {needs}"
+        )
+
+
+class SessionPythonJobHelper(_LocalPythonJobHelper):
+    method = "session"
+
+    def check_credentials(self) -> None:
+        if self.credentials.method != "session":
+            raise self._refuse(
+                f"the 'session' connection method, not '{self.credentials.method}'"
+            )
+
+    def session(self) -> SparkSession:
+        return get_or_create_session(self.credentials.server_side_parameters)
+
+
+class ConnectPythonJobHelper(_LocalPythonJobHelper):
+    method = "connect"
+
+    def check_credentials(self) -> None:
+        if not getattr(self.credentials, "connect_url", None):
+            raise self._refuse("`connect_url` in the profile (e.g. sc://127.0.0.1:15002)")
+
+    def session(self) -> SparkSession:
+        spark = SparkSession.builder.remote(self.credentials.connect_url).getOrCreate()
+        for key, value in self.credentials.server_side_parameters.items():
+            if spark.conf.isModifiable(key):
+                spark.conf.set(key, value)
+        return spark

@@ -1,0 +1,289 @@
+"""Start and stop a local Spark Thrift Server (with Spark Connect) for the `thrift` target.
+
+The server is the `pyspark` wheel's own `HiveThriftServer2`, run through its `spark-submit`, with
+the Delta Lake jars that match the installed `delta-spark`, and the engine settings of the
+`local` target in `profiles.yml` (UTC, ANSI, warehouse and metastore under `LAKEHOUSE_DIR`), so
+both targets build the same lakehouse. It listens on 127.0.0.1 only: JDBC/Thrift for dbt's SQL,
+and Spark Connect (gRPC) on the same driver, same catalog, for dbt's Python models.
+
+One server per `LAKEHOUSE_DIR`: its pid file and log live in `$LAKEHOUSE_DIR/thrift/`. The Derby
+metastore admits one JVM, so while the server runs, the `local` target of the same
+`LAKEHOUSE_DIR` cannot (use the `thrift` target instead).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import jinja2
+import pyspark
+import yaml
+from dbt.adapters.spark_delta.session import DELTA_DEFAULTS
+
+from lakehouse.project import REPO_ROOT
+
+HOST = "127.0.0.1"
+THRIFT_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
+CONNECT_PLUGIN = "org.apache.spark.sql.connect.SparkConnectPlugin"
+
+
+class ServerError(RuntimeError):
+    """A problem the user can act on; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    lakehouse_dir: Path
+    thrift_port: int = 10000
+    connect_port: int = 15002
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> ServerConfig:
+        return cls(
+            lakehouse_dir=Path(environ.get("LAKEHOUSE_DIR", ".lakehouse")).resolve(),
+            thrift_port=int(environ.get("THRIFT_PORT", "10000")),
+            connect_port=int(environ.get("SPARK_CONNECT_PORT", "15002")),
+        )
+
+    @property
+    def state_dir(self) -> Path:
+        return self.lakehouse_dir / "thrift"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.state_dir / "server.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.state_dir / "server.log"
+
+
+def local_engine_settings(lakehouse_dir: Path) -> dict[str, str]:
+    """The `local` target's `server_side_parameters`, rendered for `lakehouse_dir`.
+
+    Read from profiles.yml so that the server and the embedded engine cannot drift apart.
+    """
+    environ = {**os.environ, "LAKEHOUSE_DIR": str(lakehouse_dir)}
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in environ:
+            return environ[name]
+        if default is None:
+            raise ServerError(f"profiles.yml needs the environment variable {name}")
+        return default
+
+    text = (REPO_ROOT / "profiles.yml").read_text()
+    jinja = jinja2.Environment()
+    jinja.filters["as_number"] = lambda value: value  # dbt's filter; YAML types the number
+    rendered = jinja.from_string(text).render(env_var=env_var)
+    profile = yaml.safe_load(rendered)["medallion_lakehouse"]
+    parameters = profile["outputs"]["local"]["server_side_parameters"]
+    return {str(key): str(value) for key, value in parameters.items()}
+
+
+def spark_submit_command(config: ServerConfig) -> list[str]:
+    """The command that runs the server in the foreground."""
+    settings = {
+        **DELTA_DEFAULTS,
+        **local_engine_settings(config.lakehouse_dir),
+        "spark.app.name": "medallion-thrift-server",
+        # On the driver's class path: Thrift sessions do not see jars added at run time.
+        "spark.driver.extraClassPath": f"{delta_jars_dir()}/*",
+        "spark.driver.host": HOST,
+        "spark.driver.bindAddress": HOST,
+        "spark.plugins": CONNECT_PLUGIN,
+        "spark.connect.grpc.binding.address": HOST,
+        "spark.connect.grpc.binding.port": str(config.connect_port),
+        # the Spark UI stays off: nothing but the two ports listens
+        "spark.ui.enabled": "false",
+    }
+    # ERROR hides the server's own start-up lines in its log; the server keeps WARN.
+    settings.pop("spark.log.level", None)
+    command = [str(spark_home() / "bin" / "spark-submit"), "--class", THRIFT_CLASS]
+    for key, value in settings.items():
+        command += ["--conf", f"{key}={value}"]
+    command += [
+        "spark-internal",
+        "--hiveconf",
+        f"hive.server2.thrift.bind.host={HOST}",
+        "--hiveconf",
+        f"hive.server2.thrift.port={config.thrift_port}",
+    ]
+    return command
+
+
+def delta_package() -> str:
+    return f"io.delta:delta-spark_2.13:{version('delta-spark')}"
+
+
+def delta_jars_dir() -> Path:
+    """Where the Delta jars (and only they) are resolved: an Ivy home of their own."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return cache / "medallion-lakehouse" / f"ivy-delta-{version('delta-spark')}" / "jars"
+
+
+def resolve_delta_jars(config: ServerConfig) -> Path:
+    """Download the Delta jars from Maven Central once (Spark's own Ivy resolution)."""
+    jars = delta_jars_dir()
+    if (jars / f"io.delta_delta-spark_2.13-{version('delta-spark')}.jar").exists():
+        return jars
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    noop = config.state_dir / "resolve_jars.py"
+    noop.write_text("# resolves --packages, then exits\n")
+    result = subprocess.run(
+        [
+            str(spark_home() / "bin" / "spark-submit"),
+            "--conf",
+            f"spark.jars.ivy={jars.parent}",
+            "--packages",
+            delta_package(),
+            str(noop),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SPARK_HOME": str(spark_home())},
+        check=False,
+    )
+    if result.returncode != 0 or not any(jars.glob("io.delta_delta-spark_*.jar")):
+        raise ServerError(f"could not resolve {delta_package()} from Maven:\n{result.stderr}")
+    return jars
+
+
+def spark_home() -> Path:
+    return Path(pyspark.__file__).parent
+
+
+def java_executable() -> str:
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home and (Path(java_home) / "bin" / "java").exists():
+        return str(Path(java_home) / "bin" / "java")
+    found = shutil.which("java")
+    if found is None:
+        raise ServerError(
+            "Java was not found: install a JDK 17 (e.g. apt install openjdk-17-jdk-headless) "
+            "or set JAVA_HOME; Spark needs it."
+        )
+    return found
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((HOST, port)) == 0
+
+
+def running_pid(config: ServerConfig) -> int | None:
+    """The server's pid if its pid file names a live process."""
+    try:
+        pid = int(config.pid_file.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    return pid
+
+
+def start(config: ServerConfig, timeout: float = 300.0) -> int:
+    """Start the server in the background; return its pid once both ports accept connections."""
+    pid = running_pid(config)
+    if pid is not None:
+        raise ServerError(
+            f"a Thrift server for {config.lakehouse_dir} already runs (pid {pid}); "
+            "stop it first: lakehouse thrift stop"
+        )
+    java_executable()
+    resolve_delta_jars(config)
+    for name, port in (("Thrift", config.thrift_port), ("Spark Connect", config.connect_port)):
+        if port_in_use(port):
+            raise ServerError(
+                f"port {port} on {HOST} ({name}) is already taken by another process; "
+                f"stop it or choose another port (THRIFT_PORT / SPARK_CONNECT_PORT)"
+            )
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    with config.log_file.open("wb") as log:
+        process = subprocess.Popen(
+            spark_submit_command(config),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=config.state_dir,
+            env={**os.environ, "SPARK_HOME": str(spark_home())},
+            start_new_session=True,  # its own process group: stop() ends the JVM and its shell
+        )
+    config.pid_file.write_text(f"{process.pid}\n")
+    try:
+        _wait_until_ready(config, process, timeout)
+    except BaseException:
+        stop(config)
+        raise
+    return process.pid
+
+
+def _wait_until_ready(config: ServerConfig, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerError(
+                f"the Thrift server exited with code {process.returncode} while starting; "
+                f"last lines of {config.log_file}:\n{log_tail(config)}"
+            )
+        if port_in_use(config.thrift_port) and port_in_use(config.connect_port):
+            return
+        time.sleep(1)
+    raise ServerError(
+        f"the Thrift server did not accept connections within {timeout:.0f} s; "
+        f"last lines of {config.log_file}:\n{log_tail(config)}"
+    )
+
+
+def log_tail(config: ServerConfig, lines: int = 30) -> str:
+    try:
+        return "\n".join(config.log_file.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"
+
+
+def stop(config: ServerConfig, timeout: float = 60.0) -> bool:
+    """Stop the server (SIGTERM, then SIGKILL after `timeout`); False if none was running."""
+    pid = running_pid(config)
+    if pid is None:
+        config.pid_file.unlink(missing_ok=True)
+        return False
+    _signal_group(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.5)
+    if _alive(pid):
+        _signal_group(pid, signal.SIGKILL)
+    config.pid_file.unlink(missing_ok=True)
+    return True
+
+
+def _signal_group(pid: int, signum: int) -> None:
+    try:
+        os.killpg(pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        finished, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:  # not our child: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    return finished == 0
