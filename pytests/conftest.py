@@ -1,5 +1,10 @@
-"""Shared fixtures. One Spark session serves the whole run: the `local` target embeds Spark in
-this process, so every dbt invocation after the first reuses the JVM."""
+"""Shared fixtures. The suite runs against the target named by DBT_TARGET:
+
+* `local` (default): Spark embedded in this process; every dbt invocation after the first reuses
+  its JVM, and the tests read the tables dbt wrote through that same session.
+* `thrift`: a server started by `lakehouse thrift start` for $LAKEHOUSE_DIR (`make test-thrift`);
+  dbt talks to it over Thrift, the tests read through Spark Connect on the same server.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,15 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
+from engine_target import EMBEDDED, TARGET
 from lakehouse.project import DbtProject
 
 
 @pytest.fixture(scope="session")
 def lakehouse_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Warehouse and metastore of the test run's Spark session (fixed when it starts)."""
+    """Warehouse and metastore of the engine (fixed when it starts)."""
+    if not EMBEDDED:
+        return Path(os.environ["LAKEHOUSE_DIR"])  # the server's, set by whoever started it
     path = tmp_path_factory.mktemp("lakehouse")
     os.environ["LAKEHOUSE_DIR"] = str(path)
     return path
@@ -29,13 +37,21 @@ def new_project(
 
     def make(name: str) -> DbtProject:
         state = tmp_path_factory.mktemp(name)
-        return DbtProject(landing_root=state / "landing", state_dir=state, schema=f"test_{name}")
+        return DbtProject(
+            landing_root=state / "landing",
+            state_dir=state,
+            schema=f"test_{name}",
+            target=TARGET,
+        )
 
     return make
 
 
 @pytest.fixture(scope="session")
 def spark(new_project: Callable[[str], DbtProject]) -> SparkSession:
-    """The session dbt runs on (started by dbt itself, through the profile)."""
+    """A session on the engine and catalog dbt writes to."""
     new_project("session_start").invoke("show", "--inline", "select 1 as ready")
-    return SparkSession.builder.getOrCreate()
+    if EMBEDDED:
+        return SparkSession.builder.getOrCreate()  # the one dbt started in this process
+    port = os.environ.get("SPARK_CONNECT_PORT", "15002")
+    return SparkSession.builder.remote(f"sc://127.0.0.1:{port}").getOrCreate()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
 
+from engine_target import EMBEDDED
 from lakehouse import generate
 from lakehouse.project import DbtProject
 from lakehouse.spark_metrics import measure_work
@@ -81,13 +83,13 @@ def test_every_landed_line_exactly_once_over_runs_with_new_batches(
 ) -> None:
     for batch in range(3):
         generate.land(project.landing_root, batch, 1, ORDERS_PER_BATCH)
-        with measure_work(spark) as work:
+        with measure_work(spark) if EMBEDDED else nullcontext() as work:
             project.run("--select", "bronze_orders")
         project.invoke("test", "--select", "bronze_orders")
         _assert_bronze_matches_files(spark, project)
-        # a run reads the new files, not the history
-        assert work.scanned("text")
-        assert work.input_bytes < 1.2 * _order_file_bytes(project.landing_root, batch) + 100_000
+        if work is not None:  # a run reads the new files, not the history
+            assert work.scanned("text")
+            assert work.input_bytes < 1.2 * _order_file_bytes(project.landing_root, batch) + 100_000
 
     truths = [
         json.loads(generate.truth_path(project.landing_root, "orders", b).read_text())
@@ -104,11 +106,11 @@ def test_a_run_with_nothing_new_reads_no_order_file_and_writes_nothing(
 ) -> None:
     table = project.table("bronze_orders")
     version = _table_version(spark, table)
-    with measure_work(spark) as work:
+    with measure_work(spark) if EMBEDDED else nullcontext() as work:
         project.run("--select", "bronze_orders")
     assert _table_version(spark, table) == version
-    # the folder is listed (names, sizes, times) but no order file is opened
-    assert work.plans and not work.scanned("text")
+    if work is not None:  # the folder is listed (names, sizes, times), no order file is opened
+        assert work.plans and not work.scanned("text")
     _assert_bronze_matches_files(spark, project)
 
 

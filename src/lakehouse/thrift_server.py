@@ -13,6 +13,7 @@ metastore admits one JVM, so while the server runs, the `local` target of the sa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -271,10 +272,8 @@ def stop(config: ServerConfig, timeout: float = 60.0) -> bool:
 
 
 def _signal_group(pid: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 def _alive(pid: int) -> bool:

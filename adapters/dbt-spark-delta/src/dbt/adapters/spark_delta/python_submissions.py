@@ -55,9 +55,7 @@ class SessionPythonJobHelper(_LocalPythonJobHelper):
 
     def check_credentials(self) -> None:
         if self.credentials.method != "session":
-            raise self._refuse(
-                f"the 'session' connection method, not '{self.credentials.method}'"
-            )
+            raise self._refuse(f"the 'session' connection method, not '{self.credentials.method}'")
 
     def session(self) -> SparkSession:
         return get_or_create_session(self.credentials.server_side_parameters)
