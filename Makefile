@@ -9,7 +9,10 @@ export DBT_PROFILES_DIR ?= $(CURDIR)
 SAMPLE_ORDERS ?= 20000
 SAMPLE_BATCHES ?= 3
 
-.PHONY: help setup run sample-data build lint test clean
+# The `thrift` test run gets a lakehouse of its own (the server owns its metastore while it runs).
+THRIFT_TEST_DIR ?= $(CURDIR)/.lakehouse/test-thrift
+
+.PHONY: help setup run sample-data build lint test test-local test-thrift thrift-start thrift-stop clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,8 +39,24 @@ lint: setup  ## ruff + sqlfluff (dbt templater)
 	$(BIN)/ruff format --check src pytests adapters python_models
 	$(BIN)/sqlfluff lint models tests analyses
 
-test: lint  ## everything CI runs: lint, then the pytest suite (unit + end-to-end)
+test: lint test-local test-thrift  ## everything CI runs: lint, the whole suite on `local`, the end-to-end suite on `thrift`
+
+test-local: setup  ## the pytest suite (unit + end-to-end) on the embedded `local` target
 	$(BIN)/pytest
+
+# Starts a server for THRIFT_TEST_DIR, runs the end-to-end suite against it, stops it even when
+# a test fails (and keeps the suite's exit status).
+test-thrift: setup  ## the end-to-end suite on the `thrift` target, against a server it starts
+	rm -rf $(THRIFT_TEST_DIR)
+	export LAKEHOUSE_DIR=$(THRIFT_TEST_DIR) && $(BIN)/lakehouse thrift start && \
+	trap '$(BIN)/lakehouse thrift stop' EXIT && \
+	DBT_TARGET=thrift $(BIN)/pytest -m e2e pytests
+
+thrift-start: setup  ## start the local Spark Thrift Server (target `thrift`) for LAKEHOUSE_DIR
+	$(BIN)/lakehouse thrift start
+
+thrift-stop:  ## stop it
+	$(BIN)/lakehouse thrift stop
 
 clean:  ## remove local state (warehouse, metastore, landing data) and dbt artifacts
 	rm -rf $(LAKEHOUSE_DIR) target logs

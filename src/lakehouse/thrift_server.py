@@ -204,13 +204,13 @@ def start(config: ServerConfig, timeout: float = 300.0) -> int:
             "stop it first: lakehouse thrift stop"
         )
     java_executable()
-    resolve_delta_jars(config)
     for name, port in (("Thrift", config.thrift_port), ("Spark Connect", config.connect_port)):
         if port_in_use(port):
             raise ServerError(
                 f"port {port} on {HOST} ({name}) is already taken by another process; "
                 f"stop it or choose another port (THRIFT_PORT / SPARK_CONNECT_PORT)"
             )
+    resolve_delta_jars(config)
     config.state_dir.mkdir(parents=True, exist_ok=True)
     with config.log_file.open("wb") as log:
         process = subprocess.Popen(
