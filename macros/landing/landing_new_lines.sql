@@ -20,5 +20,5 @@
             "stream read_files('" ~ landing.location ~ "', format => 'text', wholetext => true, "
             ~ "pathGlobFilter => '" ~ landing.file_pattern ~ "', recursiveFileLookup => true)"
         ) }}
-    )
+    ) as new_lines
 {%- endmacro %}

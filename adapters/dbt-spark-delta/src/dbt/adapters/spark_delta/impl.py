@@ -38,6 +38,15 @@ class SparkDeltaAdapter(SparkAdapter):
             "connect": ConnectPythonJobHelper,
         }
 
+    def submit_python_job(self, parsed_model: dict, compiled_code: str) -> Any:
+        # An empty `submission_method` (how a model config says "the target's own engine" when
+        # it names a Databricks method for the databricks target) means this adapter's default.
+        config = parsed_model["config"]
+        if not config.get("submission_method"):
+            config = {**config, "submission_method": self.default_python_submission_method}
+            parsed_model = {**parsed_model, "config": config}
+        return super().submit_python_job(parsed_model, compiled_code)
+
     @classmethod
     def get_adapter_run_info(cls, config: RelationConfig) -> AdapterTrackingRelationInfo:
         # The base class derives the module from the class name ("sparkdelta"); ours is spark_delta.

@@ -1,0 +1,40 @@
+create or replace table `main`.`medallion`.`silver_customers`
+    using delta
+    tblproperties ('delta.enableChangeDataFeed' = 'true'
+    )
+      as
+      with bronze_customers as (
+    select * from `main`.`medallion`.`bronze_customers`
+),
+typed_customers as (
+    select
+        try_cast(customer_id as bigint) as customer_id,
+        cast(customer_name as string) as customer_name,
+        cast(email as string) as email,
+        cast(customer_segment as string) as customer_segment,
+        cast(region as string) as region,
+        source_file,
+        source_file_modified_at
+    from bronze_customers
+),
+ranked_customers as (
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by source_file_modified_at desc, source_file desc
+        ) as customer_rank
+    from typed_customers
+    where customer_id is not null
+),
+final as (
+    select
+        customer_id,
+        customer_name,
+        email,
+        customer_segment,
+        region
+    from ranked_customers
+    where customer_rank = 1
+)
+select * from final
