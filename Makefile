@@ -12,7 +12,10 @@ SAMPLE_BATCHES ?= 3
 # The `thrift` test run gets a lakehouse of its own (the server owns its metastore while it runs).
 THRIFT_TEST_DIR ?= $(CURDIR)/.lakehouse/test-thrift
 
-.PHONY: help setup run sample-data build lint test test-local test-thrift thrift-start thrift-stop clean
+# Debian's Chromium drives the lineage-site test (pytests/test_lineage_site_e2e.py).
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: help setup browser run sample-data build lint test test-local test-thrift thrift-start thrift-stop clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -25,6 +28,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml $(shell find adapters src -n
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
+
+browser:  ## install Debian's chromium for the browser test (apt; skipped when present)
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
 sample-data: setup  ## land SAMPLE_BATCHES batches of SAMPLE_ORDERS orders (skips landed batches)
 	$(BIN)/lakehouse generate --orders $(SAMPLE_ORDERS) --batches $(SAMPLE_BATCHES) --skip-existing
@@ -41,7 +47,7 @@ lint: setup  ## ruff + sqlfluff (dbt templater)
 
 test: lint test-local test-thrift  ## everything CI runs: lint, the whole suite on `local`, the end-to-end suite on `thrift`
 
-test-local: setup  ## the pytest suite (unit + end-to-end) on the embedded `local` target
+test-local: setup browser  ## the pytest suite (unit + end-to-end) on the embedded `local` target
 	$(BIN)/pytest
 
 # Starts a server for THRIFT_TEST_DIR, runs the end-to-end suite against it, stops it even when

@@ -16,6 +16,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from engine_target import EMBEDDED, TARGET
+from lakehouse import generate
 from lakehouse.project import DbtProject
 
 
@@ -55,3 +56,18 @@ def spark(new_project: Callable[[str], DbtProject]) -> SparkSession:
         return SparkSession.builder.getOrCreate()  # the one dbt started in this process
     port = os.environ.get("SPARK_CONNECT_PORT", "15002")
     return SparkSession.builder.remote(f"sc://127.0.0.1:{port}").getOrCreate()
+
+
+@pytest.fixture(scope="session")
+def pipeline_with_history(
+    new_project: Callable[[str], DbtProject], spark: SparkSession
+) -> DbtProject:
+    """The whole pipeline after two good `dbt build`s and one that a `fail` expectation stopped
+    (batch 2 carries lines with an unknown status)."""
+    project = new_project("history")
+    for batch in range(2):
+        generate.land(project.landing_root, batch, 1, 2_000, customers=300)
+        project.build()
+    generate.land(project.landing_root, 2, 1, 2_000, customers=300, poison_lines=2)
+    project.build(check=False)
+    return project

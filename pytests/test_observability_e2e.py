@@ -1,12 +1,12 @@
 """Run observability end to end: the run log that every build appends to, and the monitoring
 queries of analyses/, each run as written against the tables two good runs and one failed run
-left behind, and compared with what those tables say directly."""
+left behind (conftest's `pipeline_with_history`), and compared with what those tables say
+directly."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 import sqlfluff
@@ -17,7 +17,6 @@ from lakehouse.project import DbtProject
 
 pytestmark = pytest.mark.e2e
 
-ORDERS_PER_BATCH = 2_000
 ANALYSES = (
     "last_runs",
     "data_quality_trend",
@@ -28,15 +27,8 @@ ANALYSES = (
 
 
 @pytest.fixture(scope="module")
-def project(new_project: Callable[[str], DbtProject]) -> DbtProject:
-    project = new_project("observability")
-    for batch in range(2):
-        generate.land(project.landing_root, batch, 1, ORDERS_PER_BATCH, customers=300)
-        project.build()
-    # a third run that a `fail` expectation stops
-    generate.land(project.landing_root, 2, 1, ORDERS_PER_BATCH, customers=300, poison_lines=2)
-    project.build(check=False)
-    return project
+def project(pipeline_with_history: DbtProject) -> DbtProject:
+    return pipeline_with_history
 
 
 @pytest.fixture(scope="module")

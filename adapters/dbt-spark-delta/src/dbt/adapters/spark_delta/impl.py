@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import import_module
 from typing import Any
 
@@ -37,6 +38,20 @@ class SparkDeltaAdapter(SparkAdapter):
             "session": SessionPythonJobHelper,
             "connect": ConnectPythonJobHelper,
         }
+
+    def _get_columns_for_catalog(self, relation: Any) -> Iterable[dict[str, Any]]:
+        # dbt-spark reads catalog columns from `show table extended`, but the Hive metastore
+        # entry of a Delta table loses its schema once the table is merged into or appended to
+        # (Delta keeps the schema in its own log). Ask Delta then: DESCRIBE TABLE EXTENDED.
+        columns = self.parse_columns_from_information(relation)
+        if not columns:
+            columns = self.get_columns_in_relation(relation)
+        for column in columns:
+            as_dict = column.to_column_dict()
+            as_dict["column_name"] = as_dict.pop("column", None)
+            as_dict["column_type"] = as_dict.pop("dtype")
+            as_dict["table_database"] = None
+            yield as_dict
 
     def submit_python_job(self, parsed_model: dict, compiled_code: str) -> Any:
         # An empty `submission_method` (how a model config says "the target's own engine" when
