@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
-from lakehouse import generate, thrift_server
+from lakehouse import diagram, generate, thrift_server
+from lakehouse.project import REPO_ROOT, DbtProject
 
 
 def default_landing_root() -> Path:
@@ -96,7 +98,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=300.0, help="seconds to wait for the server to be ready"
     )
     thrift.set_defaults(func=_thrift)
+
+    draw = commands.add_parser(
+        "diagram",
+        help="regenerate the medallion diagram in docs/architecture.md from dbt's manifest",
+        description="Runs `dbt parse` and rewrites the Mermaid diagram between the markers of "
+        "docs/architecture.md.",
+    )
+    draw.add_argument("--document", type=Path, default=REPO_ROOT / "docs" / "architecture.md")
+    draw.set_defaults(func=_diagram)
     return parser
+
+
+def _diagram(args: argparse.Namespace) -> int:
+    manifest = parsed_manifest()
+    changed = diagram.update(args.document, manifest)
+    print(f"{args.document}: {'updated' if changed else 'already up to date'}")
+    return 0
+
+
+def parsed_manifest() -> dict:
+    """dbt's manifest of this project (`dbt parse`; no engine is started)."""
+    with tempfile.TemporaryDirectory() as state:
+        project = DbtProject(landing_root=Path(state) / "landing", state_dir=Path(state))
+        project.invoke("parse", "--quiet")
+        return json.loads((Path(state) / "target" / "manifest.json").read_text())
 
 
 def _thrift(args: argparse.Namespace) -> int:
