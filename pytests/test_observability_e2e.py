@@ -56,6 +56,9 @@ def test_every_build_appends_its_nodes_to_the_run_log(
     first = {r.node_name: r for r in log.where(f"invocation_id = '{invocations[0]}'").collect()}
     assert {"bronze_orders", "silver_orders", "gold_daily_sales", "customer_changes"} <= set(first)
     assert all(r.target_name == project.target and r.command == "build" for r in first.values())
+    assert {r.command for r in log.where(f"invocation_id = '{invocations[2]}'").collect()} == {
+        "run"
+    }
     tests = [r for r in first.values() if r.resource_type == "test"]
     assert tests and {r.status for r in tests} <= {"pass", "warn"}
     # Delta's operation metrics: the first run created silver_orders with every row it holds

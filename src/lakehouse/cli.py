@@ -107,7 +107,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     draw.add_argument("--document", type=Path, default=REPO_ROOT / "docs" / "architecture.md")
     draw.set_defaults(func=_diagram)
+
+    bench = commands.add_parser(
+        "benchmark",
+        help="measure the pipeline (dbt overhead, incremental cost, history, thrift vs local)",
+        description="Generates data, runs dbt and the baselines interleaved, and writes "
+        "results.json, report.md and plots (default docs/benchmarks/).",
+    )
+    bench.add_argument(
+        "--scales",
+        default="1000000,5000000,10000000",
+        help="comma-separated full-build sizes in orders (the largest also gets P2)",
+    )
+    bench.add_argument("--repeats", type=int, default=3, help="interleaved repetitions")
+    bench.add_argument("--quick", action="store_true", help="one small scale, one repetition")
+    bench.add_argument("--no-thrift", action="store_true", help="skip thrift vs local")
+    bench.add_argument("--workdir", type=Path, default=Path(".lakehouse") / "benchmark")
+    bench.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "benchmarks")
+    bench.set_defaults(func=_benchmark)
     return parser
+
+
+def _benchmark(args: argparse.Namespace) -> int:
+    from lakehouse import bench_report, benchmark
+
+    if args.quick:
+        plan = benchmark.Plan(scales=[5_000], repeats=1, thrift=False, quick=True)
+    else:
+        scales = sorted(int(s) for s in args.scales.split(","))
+        plan = benchmark.Plan(scales=scales, repeats=args.repeats, thrift=not args.no_thrift)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results = benchmark.run(plan, args.workdir.resolve(), lambda line: print(line, flush=True))
+    bench_report.write(results, args.out)
+    print(f"wrote {args.out}/report.md in {time.perf_counter() - started:.0f} s")
+    return 0
 
 
 def _diagram(args: argparse.Namespace) -> int:

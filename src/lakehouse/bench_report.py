@@ -1,0 +1,175 @@
+"""Turn a benchmark result (results.json) into report.md and PNG plots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+TARGETS = {"p1": 1.25, "p2": 0.10, "p3": 1.2, "p4": 4.0}
+
+
+def _fmt(summary: dict[str, float] | None, unit: str = "") -> str:
+    if not summary:
+        return "not measured"
+    return f"{summary['median']:.2f}{unit} (min {summary['min']:.2f}, max {summary['max']:.2f}, n={summary['n']})"
+
+
+def headline(results: dict[str, Any]) -> dict[str, float | None]:
+    """The four target ratios (medians), as results.json carries them at top level."""
+    largest = str(results["plan"]["scales"][-1])
+    p1 = results["p1"].get(largest, {}).get("ratio_build")
+    return {
+        "p1_overhead_ratio": p1["median"] if p1 else None,
+        "p2_incremental_ratio": results.get("p2", {}).get("ratio", {}).get("median"),
+        "p3_history_ratio": results.get("p3", {})
+        .get("ratio_largest_vs_smallest", {})
+        .get("median"),
+        "p4_duckdb_ratio": results.get("p4", {}).get("ratio", {}).get("median"),
+    }
+
+
+def plots(results: dict[str, Any], out: Path) -> list[str]:
+    made = []
+    scales = [int(s) for s in results["scaling"]]
+    if scales:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.plot(scales, list(results["scaling"].values()), marker="o", label="dbt build")
+        jobs = [results["p1"][str(s)]["pyspark_job_seconds"]["median"] for s in scales]
+        ax.plot(scales, jobs, marker="s", label="hand-written PySpark job")
+        ax.set_xlabel("orders")
+        ax.set_ylabel("seconds (median)")
+        ax.set_title("Full build time by scale")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out / "scaling.png", dpi=100)
+        plt.close(fig)
+        made.append("scaling.png")
+
+        largest = str(scales[-1])
+        per_model = results["model_seconds"][largest]
+        names = sorted(per_model, key=per_model.get)
+        fig, ax = plt.subplots(figsize=(7, 5))
+        ax.barh(names, [per_model[n] for n in names])
+        ax.set_xlabel("seconds")
+        ax.set_title(f"Where a full build's time goes ({int(largest):,} orders)")
+        fig.tight_layout()
+        fig.savefig(out / "model_breakdown.png", dpi=100)
+        plt.close(fig)
+        made.append("model_breakdown.png")
+    if "p2" in results:
+        p2 = results["p2"]
+        labels = ["full rebuild", "incremental (1%)", "no-op"]
+        values = [p2["full_seconds"]["median"], p2["incremental_seconds"]["median"],
+                  p2["noop_seconds"]["median"]]  # fmt: skip
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.bar(labels, values)
+        ax.set_ylabel("seconds (median)")
+        ax.set_title(f"Incremental cost at {p2['scale']:,} orders")
+        fig.tight_layout()
+        fig.savefig(out / "incremental.png", dpi=100)
+        plt.close(fig)
+        made.append("incremental.png")
+    return made
+
+
+def markdown(results: dict[str, Any], images: list[str]) -> str:
+    m = results["machine"]
+    ratios = headline(results)
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `lakehouse benchmark` from {results['started_at']} to "
+        f"{results['finished_at']} on {m['cpus']} cores, {m['memory_gib']} GiB "
+        f"({m['platform']}, Python {m['python']}); target `local` unless said. Every comparison "
+        "was interleaved in one run (A B A B …); medians with min and max. Each dbt invocation is "
+        "its own process and pays its JVM start, as a scheduled run does.",
+        "",
+        f"Scales: {', '.join(f'{s:,}' for s in results['plan']['scales'])} orders; "
+        f"{results['plan']['repeats']} repetitions."
+        + (
+            " **Quick mode: small scale, numbers not meaningful.**"
+            if results["plan"]["quick"]
+            else ""
+        ),
+        "",
+        "## Targets",
+        "",
+        "| ratio | target | measured (median) |",
+        "|---|---|---|",
+    ]
+    for key, target in (("p1_overhead_ratio", "≤ 1.25"), ("p2_incremental_ratio", "≤ 0.10"),
+                        ("p3_history_ratio", "≤ 1.2"), ("p4_duckdb_ratio", "≤ 4.0")):  # fmt: skip
+        value = ratios[key]
+        lines.append(f"| `{key}` | {target} | {value:.2f} |" if value is not None else
+                     f"| `{key}` | {target} | not measured |")  # fmt: skip
+    lines += ["", "## P1 — dbt overhead (full build vs a hand-written PySpark job)", ""]
+    lines += ["| orders | dbt build s | dbt run s | PySpark job s | build / job | run / job |",
+              "|---|---|---|---|---|---|"]  # fmt: skip
+    for scale, p1 in results["p1"].items():
+        lines.append(
+            f"| {int(scale):,} | {_fmt(p1['dbt_build_seconds'])} | {_fmt(p1.get('dbt_run_seconds'))} "
+            f"| {_fmt(p1['pyspark_job_seconds'])} | {_fmt(p1['ratio_build'])} "
+            f"| {_fmt(p1.get('ratio_run'))} |"
+        )
+    if "p2" in results:
+        p2 = results["p2"]
+        lines += [
+            "",
+            f"## P2 — incremental cost at {p2['scale']:,} orders",
+            "",
+            f"- build after landing {p2['increment_orders']:,} new orders: {_fmt(p2['incremental_seconds'], ' s')}",
+            f"- full rebuild (`--full-refresh`): {_fmt(p2['full_seconds'], ' s')}",
+            f"- no-op build (nothing new): {_fmt(p2['noop_seconds'], ' s')}",
+            f"- incremental / full: **{_fmt(p2['ratio'])}**",
+            f"- latency from landing a file to its rows in gold (a build started at once): "
+            f"{_fmt(results.get('latency_seconds'), ' s')}",
+            "",
+            "Per-model seconds of one incremental build: "
+            + ", ".join(
+                f"{k} {v}"
+                for k, v in sorted(p2["incremental_model_seconds"].items(), key=lambda kv: -kv[1])
+            ),
+        ]
+    if "p3" in results:
+        p3 = results["p3"]
+        lines += ["", f"## P3 — history independence ({p3['increment_orders']:,} new orders)", ""]
+        for scale, summary in p3["seconds"].items():
+            lines.append(f"- after {int(scale):,} orders of history: {_fmt(summary, ' s')}")
+        lines.append(f"- largest / smallest history: **{_fmt(p3['ratio_largest_vs_smallest'])}**")
+    if "thrift_vs_local" in results:
+        tvl = results["thrift_vs_local"]
+        lines += [
+            "",
+            f"## Thrift vs local ({tvl['scale']:,} orders, full rebuild)",
+            "",
+            f"- local: {_fmt(tvl['local_seconds'], ' s')}; thrift: {_fmt(tvl['thrift_seconds'], ' s')}",
+            f"- thrift / local: **{_fmt(tvl['ratio_thrift_over_local'])}**",
+        ]
+    lines += ["", "## Throughput and memory", "",
+              "| orders | rows/min by layer (model time) | whole pipeline rows/min (wall) | peak RSS MB |",
+              "|---|---|---|---|"]  # fmt: skip
+    for scale, layers in results["throughput_rows_per_minute"].items():
+        by_layer = ", ".join(f"{k} {v:,}" for k, v in layers.items() if k != "pipeline")
+        lines.append(
+            f"| {int(scale):,} | {by_layer} | {layers['pipeline']:,} | "
+            f"{results['peak_memory_mb'][scale]:,.0f} |"
+        )
+    lines += ["", "## Plots", ""] + [f"![{name}]({name})" for name in images]
+    notes = results.get("notes")
+    if notes:
+        lines += ["", "## Notes", "", notes]
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    images = plots(results, out)
+    payload = {**headline(results), **results}
+    (out / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
+    (out / "report.md").write_text(markdown(results, images))
