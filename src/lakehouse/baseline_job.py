@@ -241,10 +241,11 @@ def main(landing: Path, output: Path) -> None:
         ),
         "gold_customer_lifetime_value",
     )
-    enriched.createOrReplaceTempView("enriched")
-    spark.sql(
-        f"create or replace table delta.`{output / 'gold_orders_by_customer'}` "
-        "cluster by (customer_id, order_date) as select * from enriched"
+    (
+        enriched.write.format("delta")
+        .mode("overwrite")
+        .clusterBy("customer_id", "order_date")  # liquid clustering
+        .save(str(output / "gold_orders_by_customer"))
     )
     spark.stop()
 
