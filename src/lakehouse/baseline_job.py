@@ -161,8 +161,8 @@ def silver_customers(spark: SparkSession, landing: Path) -> DataFrame:
     )
 
 
-def main(landing: Path, output: Path) -> None:
-    spark = session()
+def build(spark: SparkSession, landing: Path, output: Path) -> None:
+    """Write every layer under `output` (a full build)."""
 
     def save(frame: DataFrame, name: str, *properties: str) -> DataFrame:
         path = output / name
@@ -247,6 +247,11 @@ def main(landing: Path, output: Path) -> None:
         .clusterBy("customer_id", "order_date")  # liquid clustering
         .save(str(output / "gold_orders_by_customer"))
     )
+
+
+def main(landing: Path, output: Path) -> None:
+    spark = session()
+    build(spark, landing, output)
     spark.stop()
 
 

@@ -1,9 +1,13 @@
 """Benchmarks of the pipeline, every comparison interleaved in one run (A B A B …).
 
-`lakehouse benchmark` lands generated data, runs dbt (and the baselines) as separate processes
-(each pays its own JVM start, as a scheduled run does), and writes results.json, report.md and
-PNG plots. Medians are reported with min and max; the machine is shared, so only ratios
-measured side by side are compared.
+`lakehouse benchmark` lands generated data, runs dbt and the two baselines (a hand-written
+PySpark job, and DuckDB over the same files) and writes results.json, report.md and PNG plots.
+Medians are reported with min and max; the machine is shared, so only ratios measured side by
+side are compared.
+
+Full runs start every dbt invocation and the PySpark job as its own process (each pays its own
+JVM start, as a scheduled run does). Quick mode keeps the command working in CI in a few
+minutes: one small scale, one repetition, every step in this process on one Spark session.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lakehouse import generate
+from lakehouse import cost_model, generate
 from lakehouse.project import REPO_ROOT
 
 BIN = Path(sys.executable).parent
@@ -81,28 +85,41 @@ def _tree_rss_mb(root: int) -> float:
     return total / 1024
 
 
-def timed(command: Sequence[str], env: dict[str, str], cwd: Path = REPO_ROOT) -> Sample:
-    """Run a command to completion; wall time and the peak memory of its process tree."""
+class PeakMemory:
+    """Samples the resident memory of a process tree every half second while it runs."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, _tree_rss_mb(self.pid))
+            self._done.wait(0.5)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def timed(command: Sequence[str], env: dict[str, str], cwd: Path = REPO_ROOT) -> tuple[Sample, str]:
+    """Run a command to completion: wall time, peak memory of its process tree, its stdout."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    peak = 0.0
-
-    def watch() -> None:
-        nonlocal peak
-        while process.poll() is None:
-            peak = max(peak, _tree_rss_mb(process.pid))
-            time.sleep(0.5)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    _, stderr = process.communicate()
+    with PeakMemory(process.pid) as memory:
+        stdout, stderr = process.communicate()
     elapsed = time.perf_counter() - started
-    watcher.join()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
-    return Sample(elapsed, round(peak, 1))
+    return Sample(elapsed, round(memory.peak, 1)), stdout
 
 
 @dataclass
@@ -126,7 +143,7 @@ class Lakehouse:
 
     def dbt(self, *args: str, target: str = "local") -> Sample:
         target_path = self.root / "target"
-        sample = timed(
+        sample, _ = timed(
             [str(BIN / "dbt"), *args, "--target-path", str(target_path)], self.env(target)
         )
         sample.run_results = json.loads((target_path / "run_results.json").read_text())
@@ -150,13 +167,68 @@ def land(landing: Path, orders: int, first_batch: int = 0, per_batch: int = BATC
     return batch
 
 
-def baseline(lakehouse: Lakehouse) -> Sample:
-    out = lakehouse.root / "baseline"
+class Processes:
+    """Every step its own process, as a scheduled run: dbt's CLI, the PySpark job's module."""
+
+    def dbt(self, lakehouse: Lakehouse, *args: str) -> Sample:
+        return lakehouse.dbt(*args)
+
+    def fresh_build(self, lakehouse: Lakehouse) -> Sample:
+        lakehouse.reset()
+        return lakehouse.dbt("build")
+
+    def pyspark_job(self, lakehouse: Lakehouse) -> Sample:
+        out = lakehouse.root / "baseline"
+        shutil.rmtree(out, ignore_errors=True)
+        command = [sys.executable, "-m", "lakehouse.baseline_job"]
+        return timed([*command, str(lakehouse.landing), str(out)], lakehouse.env())[0]
+
+
+class InProcess:
+    """Quick mode: dbt (programmatic runner) and the PySpark job in this process, sharing one
+    Spark session, so the JVM starts once. One lakehouse only: the session is bound to it."""
+
+    def __init__(self, lakehouse: Lakehouse) -> None:
+        from lakehouse.project import DbtProject
+
+        os.environ.update({k: v for k, v in lakehouse.env().items() if k != "DBT_TARGET"})
+        self.project = DbtProject(landing_root=lakehouse.landing, state_dir=lakehouse.root)
+        # start the session dbt's adapter builds (the profile's engine settings), untimed
+        self.project.invoke("show", "--inline", "select 1 as ready", "--quiet")
+
+    def dbt(self, lakehouse: Lakehouse, *args: str) -> Sample:
+        started = time.perf_counter()
+        with PeakMemory(os.getpid()) as memory:
+            self.project.invoke(*args, "--quiet")
+        sample = Sample(time.perf_counter() - started, round(memory.peak, 1))
+        run_results = lakehouse.root / "target" / "run_results.json"
+        sample.run_results = json.loads(run_results.read_text())
+        return sample
+
+    def fresh_build(self, lakehouse: Lakehouse) -> Sample:
+        # the live session owns the metastore: rebuild in place instead of deleting it
+        return self.dbt(lakehouse, "build", "--full-refresh")
+
+    def pyspark_job(self, lakehouse: Lakehouse) -> Sample:
+        from pyspark.sql import SparkSession
+
+        from lakehouse import baseline_job
+
+        out = lakehouse.root / "baseline"
+        shutil.rmtree(out, ignore_errors=True)
+        started = time.perf_counter()
+        with PeakMemory(os.getpid()) as memory:
+            baseline_job.build(SparkSession.builder.getOrCreate(), lakehouse.landing, out)
+        return Sample(time.perf_counter() - started, round(memory.peak, 1))
+
+
+def duckdb_layers(lakehouse: Lakehouse) -> tuple[Sample, dict[str, dict[str, float]]]:
+    """P4's independent engine: the same layers in DuckDB, as its own process."""
+    out = lakehouse.root / "duckdb"
     shutil.rmtree(out, ignore_errors=True)
-    return timed(
-        [sys.executable, "-m", "lakehouse.baseline_job", str(lakehouse.landing), str(out)],
-        lakehouse.env(),
-    )
+    command = [sys.executable, "-m", "lakehouse.duckdb_pipeline", str(lakehouse.landing), str(out)]
+    sample, stdout = timed(command, lakehouse.env())
+    return sample, json.loads(stdout.strip().splitlines()[-1])
 
 
 def model_seconds(run_results: dict[str, Any]) -> dict[str, float]:
@@ -167,9 +239,30 @@ def model_seconds(run_results: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def engine_seconds(run_results: dict[str, Any]) -> float:
-    """Time spent executing nodes (no dbt start-up, parse or JVM start)."""
-    return sum(result["execution_time"] for result in run_results["results"])
+def engine_seconds(run_results: dict[str, Any], kind: str = "") -> float:
+    """Time spent executing nodes (no dbt start-up, parse or JVM start); `kind` picks
+    `model.` or `test.` nodes."""
+    return sum(
+        result["execution_time"]
+        for result in run_results["results"]
+        if result["unique_id"].startswith(kind)
+    )
+
+
+def where_time_goes(sample: Sample) -> dict[str, float]:
+    """One invocation's wall time split: start-up and parse (outside dbt's run), models,
+    data tests, and the rest of the run (adapter introspection, the on-run-end hook)."""
+    results = sample.run_results or {}
+    elapsed = results.get("elapsed_time", 0.0)
+    models = engine_seconds(results, "model.")
+    tests = engine_seconds(results, "test.")
+    return {
+        "wall": round(sample.seconds, 2),
+        "start_up_and_parse": round(max(sample.seconds - elapsed, 0.0), 2),
+        "models": round(models, 2),
+        "data_tests": round(tests, 2),
+        "introspection_and_hooks": round(max(elapsed - models - tests, 0.0), 2),
+    }
 
 
 def interleave(
@@ -233,6 +326,66 @@ class Plan:
     quick: bool = False
 
 
+def _spark_start_seconds(lakehouse: Lakehouse) -> float:
+    """A fixed cost measured alone: a Python process that starts Spark with Delta and stops."""
+    probe = "from lakehouse.baseline_job import session; session().stop()"
+    return round(timed([sys.executable, "-c", probe], lakehouse.env())[0].seconds, 2)
+
+
+def _full_builds(
+    plan: Plan, runner: Processes | InProcess, lh: Lakehouse, scale: int, progress: Callable
+) -> tuple[dict[str, Any], list[Sample]]:
+    """P1, P4 and the scaling point at one scale: full dbt build vs the PySpark job vs DuckDB."""
+    duck_layers: list[dict[str, dict[str, float]]] = []
+
+    def duck() -> Sample:
+        sample, layers = duckdb_layers(lh)
+        duck_layers.append(layers)
+        return sample
+
+    steps: dict[str, Callable[[], Sample]] = {
+        "pyspark job": lambda: runner.pyspark_job(lh),
+        "duckdb": duck,
+        "dbt build": lambda: runner.fresh_build(lh),  # last: leaves the lakehouse built
+    }
+    samples = interleave(plan.repeats, steps, progress)
+    builds = [s.seconds for s in samples["dbt build"]]
+    jobs = [s.seconds for s in samples["pyspark job"]]
+    # P4: the pipeline's own time to materialise the layers (model nodes: no JVM start, no
+    # dbt start-up, no data tests) vs DuckDB's whole process
+    pipeline_models = [engine_seconds(s.run_results, "model.") for s in samples["dbt build"]]
+    ducks = [s.seconds for s in samples["duckdb"]]
+    last = samples["dbt build"][-1]
+    entry = {
+        "dbt_build_seconds": Series(builds).summary(),
+        "pyspark_job_seconds": Series(jobs).summary(),
+        "ratio_build": ratio_series(builds, jobs).summary(),
+        "dbt_build_engine_seconds": Series(
+            [engine_seconds(s.run_results) for s in samples["dbt build"]]
+        ).summary(),
+        "dbt_model_seconds": Series(pipeline_models).summary(),
+        "duckdb_seconds": Series(ducks).summary(),
+        "ratio_models_over_duckdb": ratio_series(pipeline_models, ducks).summary(),
+        "duckdb_layer_seconds": duck_layers[-1],
+        "where_time_goes": where_time_goes(last),
+        "model_seconds": model_seconds(last.run_results),
+        "peak_memory_mb": {
+            name: max(s.peak_rss_mb for s in taken) for name, taken in samples.items()
+        },
+    }
+    return entry, samples["dbt build"]
+
+
+def _throughput(scale: int, entry: dict[str, Any]) -> dict[str, int]:
+    layer_seconds: dict[str, float] = {}
+    for model, seconds in entry["model_seconds"].items():
+        layer_seconds[_layer(model)] = layer_seconds.get(_layer(model), 0.0) + seconds
+    return {
+        **{layer: round(scale / s * 60) for layer, s in layer_seconds.items() if s},
+        "pipeline": round(scale / entry["dbt_build_seconds"]["median"] * 60),
+    }
+
+
 def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str, Any]:
     results: dict[str, Any] = {
         "machine": machine(),
@@ -246,56 +399,31 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
     }
     lakehouses: dict[int, Lakehouse] = {}
     next_batch: dict[int, int] = {}
+    runner: Processes | InProcess = Processes()
 
-    # P1 and the scaling curve: full builds from nothing vs the hand-written PySpark job
+    # P1, P4 and the scaling curve: full builds from nothing vs the two baselines
     for scale in plan.scales:
         progress(f"scale {scale:,}: landing data")
         lh = Lakehouse(workdir / f"lakehouse_{scale}", workdir / f"landing_{scale}")
+        lh.reset()
         next_batch[scale] = land(lh.landing, scale)
         lakehouses[scale] = lh
-
-        def fresh(*args: str, lh: Lakehouse = lh) -> Sample:
-            lh.reset()
-            return lh.dbt(*args)
-
-        steps: dict[str, Callable[[], Sample]] = {"pyspark job": lambda lh=lh: baseline(lh)}
-        if not plan.quick:
-            steps["dbt run"] = lambda: fresh("run")
-        steps["dbt build"] = lambda: fresh("build")  # last: leaves the lakehouse built
-        samples = interleave(plan.repeats, steps, progress)
-        builds = [s.seconds for s in samples["dbt build"]]
-        jobs = [s.seconds for s in samples["pyspark job"]]
-        entry = {
-            "dbt_build_seconds": Series(builds).summary(),
-            "pyspark_job_seconds": Series(jobs).summary(),
-            "ratio_build": ratio_series(builds, jobs).summary(),
-            "dbt_build_engine_seconds": Series(
-                [engine_seconds(s.run_results) for s in samples["dbt build"]]
-            ).summary(),
-        }
-        if "dbt run" in samples:
-            runs = [s.seconds for s in samples["dbt run"]]
-            entry["dbt_run_seconds"] = Series(runs).summary()
-            entry["ratio_run"] = ratio_series(runs, jobs).summary()
+        if plan.quick:
+            runner = InProcess(lh)
+        entry, full_builds = _full_builds(plan, runner, lh, scale, progress)
         results["p1"][str(scale)] = entry
         results["scaling"][str(scale)] = entry["dbt_build_seconds"]["median"]
-        last = samples["dbt build"][-1].run_results
-        per_model = model_seconds(last)
-        results["model_seconds"][str(scale)] = per_model
-        layer_seconds: dict[str, float] = {}
-        for model, seconds in per_model.items():
-            layer_seconds[_layer(model)] = layer_seconds.get(_layer(model), 0.0) + seconds
-        results["throughput_rows_per_minute"][str(scale)] = {
-            **{layer: round(scale / s * 60) for layer, s in layer_seconds.items() if s},
-            "pipeline": round(scale / statistics.median(builds) * 60),
-        }
-        results["peak_memory_mb"][str(scale)] = max(
-            s.peak_rss_mb for s in samples["dbt build"] + samples["pyspark job"]
-        )
-
-    # P2 at the largest scale: a 1% batch incremental vs a full rebuild, and a no-op build
+        results["model_seconds"][str(scale)] = entry["model_seconds"]
+        results["throughput_rows_per_minute"][str(scale)] = _throughput(scale, entry)
+        results["peak_memory_mb"][str(scale)] = max(entry["peak_memory_mb"].values())
     largest = plan.scales[-1]
     lh = lakehouses[largest]
+    results["p4"] = {
+        "scale": largest,
+        "ratio": results["p1"][str(largest)]["ratio_models_over_duckdb"],
+    }
+
+    # P2 at the largest scale: a 1% batch incremental vs a full rebuild, and a no-op build
     increment = max(1, int(largest * plan.increment))
     incremental: list[Sample] = []
     latencies: list[float] = []
@@ -303,29 +431,37 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
     def incremental_build() -> Sample:
         next_batch[largest] = land(lh.landing, increment, next_batch[largest])
         landed_at = time.time()
-        sample = lh.dbt("build")
+        sample = runner.dbt(lh, "build")
         latencies.append(gold_visible_at(sample.run_results) - landed_at)
         incremental.append(sample)
         return sample
 
-    p2_steps = {
-        "incremental build (1% new)": incremental_build,
-        "no-op build": lambda: lh.dbt("build"),
-        "full rebuild": lambda: lh.dbt("build", "--full-refresh"),
-    }
+    p2_steps = {"incremental build (1% new)": incremental_build}
+    if not plan.quick:  # quick mode: P1's full builds stand for the full rebuild, no no-op
+        p2_steps["no-op build"] = lambda: runner.dbt(lh, "build")
+        p2_steps["full rebuild"] = lambda: runner.dbt(lh, "build", "--full-refresh")
     p2 = interleave(plan.repeats, p2_steps, progress)
+    p2.setdefault("full rebuild", full_builds)
     inc = [s.seconds for s in p2["incremental build (1% new)"]]
     full = [s.seconds for s in p2["full rebuild"]]
     results["p2"] = {
         "scale": largest,
         "increment_orders": increment,
         "incremental_seconds": Series(inc).summary(),
-        "noop_seconds": Series([s.seconds for s in p2["no-op build"]]).summary(),
+        "noop_seconds": Series([s.seconds for s in p2["no-op build"]]).summary()
+        if "no-op build" in p2
+        else None,
         "full_seconds": Series(full).summary(),
         "ratio": ratio_series(inc, full).summary(),
         "incremental_model_seconds": model_seconds(incremental[-1].run_results),
+        "where_time_goes": {name: where_time_goes(taken[-1]) for name, taken in p2.items()},
     }
     results["latency_seconds"] = Series(latencies).summary()
+    results["cost"] = cost_model.cost_per_run(
+        statistics.median(engine_seconds(s.run_results) for s in incremental),
+        statistics.median(engine_seconds(s.run_results) for s in p2["full rebuild"]),
+        largest,
+    )
 
     # P3: the same small incremental batch after different amounts of history
     if len(plan.scales) > 1:
@@ -334,7 +470,7 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
         def after_history(scale: int) -> Callable[[], Sample]:
             def step() -> Sample:
                 next_batch[scale] = land(lakehouses[scale].landing, small, next_batch[scale])
-                return lakehouses[scale].dbt("build")
+                return runner.dbt(lakehouses[scale], "build")
 
             return step
 
@@ -351,8 +487,14 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
             "ratio_largest_vs_smallest": ratio_series(
                 [s.seconds for s in p3[f"after {largest:,}"]], first
             ).summary(),
+            "model_seconds": {
+                str(s): model_seconds(p3[f"after {s:,}"][-1].run_results) for s in plan.scales
+            },
         }
 
+    if not plan.quick:
+        progress("fixed cost: starting Spark with Delta alone")
+        results["spark_start_seconds"] = _spark_start_seconds(lh)
     if plan.thrift:
         results["thrift_vs_local"] = _thrift_vs_local(plan, workdir, progress)
     results["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
