@@ -8,6 +8,8 @@ export LAKEHOUSE_DIR ?= $(CURDIR)/.lakehouse
 export DBT_PROFILES_DIR ?= $(CURDIR)
 SAMPLE_ORDERS ?= 20000
 SAMPLE_BATCHES ?= 3
+BENCH_SCALES ?= 1000000,5000000,10000000
+BENCH_REPEATS ?= 3
 
 # The `thrift` test run gets a lakehouse of its own (the server owns its metastore while it runs).
 THRIFT_TEST_DIR ?= $(CURDIR)/.lakehouse/test-thrift
@@ -15,7 +17,7 @@ THRIFT_TEST_DIR ?= $(CURDIR)/.lakehouse/test-thrift
 # Debian's Chromium drives the lineage-site test (pytests/test_lineage_site_e2e.py).
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help setup browser run sample-data build lint test test-local test-thrift thrift-start thrift-stop clean
+.PHONY: help setup browser run sample-data build lint test test-local test-thrift thrift-start thrift-stop benchmark clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -63,6 +65,9 @@ thrift-start: setup  ## start the local Spark Thrift Server (target `thrift`) fo
 
 thrift-stop:  ## stop it
 	$(BIN)/lakehouse thrift stop
+
+benchmark: setup  ## the whole benchmark (docs/benchmarks/); BENCH_SCALES, BENCH_REPEATS to change it
+	$(BIN)/lakehouse benchmark --scales $(BENCH_SCALES) --repeats $(BENCH_REPEATS)
 
 clean:  ## remove local state (warehouse, metastore, landing data) and dbt artifacts
 	rm -rf $(LAKEHOUSE_DIR) target logs

@@ -189,12 +189,15 @@ class InProcess:
     Spark session, so the JVM starts once. One lakehouse only: the session is bound to it."""
 
     def __init__(self, lakehouse: Lakehouse) -> None:
-        from lakehouse.project import DbtProject
+        from lakehouse.project import DbtProject, scoped_environ
 
-        os.environ.update({k: v for k, v in lakehouse.env().items() if k != "DBT_TARGET"})
-        self.project = DbtProject(landing_root=lakehouse.landing, state_dir=lakehouse.root)
-        # start the session dbt's adapter builds (the profile's engine settings), untimed
-        self.project.invoke("show", "--inline", "select 1 as ready", "--quiet")
+        self.project = DbtProject(
+            landing_root=lakehouse.landing, state_dir=lakehouse.root, schema="benchmark"
+        )
+        # Untimed: starts the session dbt's adapter builds, with this lakehouse's warehouse and
+        # metastore (a process that already runs one, e.g. the test suite, keeps its own).
+        with scoped_environ({"LAKEHOUSE_DIR": str(lakehouse.root)}):
+            self.project.invoke("show", "--inline", "select 1 as ready", "--quiet")
 
     def dbt(self, lakehouse: Lakehouse, *args: str) -> Sample:
         started = time.perf_counter()
@@ -244,7 +247,7 @@ def engine_seconds(run_results: dict[str, Any], kind: str = "") -> float:
     `model.` or `test.` nodes."""
     return sum(
         result["execution_time"]
-        for result in run_results["results"]
+        for result in run_results.get("results", [])
         if result["unique_id"].startswith(kind)
     )
 

@@ -31,7 +31,7 @@ class DbtCommandFailed(RuntimeError):
 
 
 @contextmanager
-def _environ(values: Mapping[str, str]) -> Iterator[None]:
+def scoped_environ(values: Mapping[str, str]) -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:
@@ -79,7 +79,8 @@ class DbtProject:
             json.dumps(self.vars),
         ]
         self.logged = []
-        with _environ({"DBT_SCHEMA": self.schema, "DBT_LOG_PATH": str(self.state_dir / "logs")}):
+        scoped = {"DBT_SCHEMA": self.schema, "DBT_LOG_PATH": str(self.state_dir / "logs")}
+        with scoped_environ(scoped):
             result = dbtRunner(callbacks=[self._collect_log]).invoke(argv)
         if check and not result.success:
             raise DbtCommandFailed(list(args), result)

@@ -1,0 +1,142 @@
+"""The benchmark command: its arithmetic, its report, and its quick mode end to end.
+
+No timing is asserted anywhere: the machine is shared, and the numbers are the report's job.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pyspark.sql import SparkSession
+
+from engine_target import EMBEDDED
+from lakehouse import bench_report, benchmark, cli, cost_model
+from lakehouse.benchmark import Sample, Series
+
+GOLD = {"gold_daily_sales", "gold_customer_lifetime_value", "gold_orders_by_customer"}
+
+
+def test_ratios_pair_the_interleaved_repetitions() -> None:
+    ratios = benchmark.ratio_series([10.0, 30.0, 20.0], [5.0, 10.0, 20.0])
+    assert ratios.samples == [2.0, 3.0, 1.0]
+    assert ratios.summary() == {"median": 2.0, "min": 1.0, "max": 3.0, "n": 3}
+    with pytest.raises(ValueError):
+        benchmark.ratio_series([1.0], [1.0, 2.0])
+
+
+def test_interleave_alternates_the_steps() -> None:
+    order: list[str] = []
+
+    def step(name: str) -> Callable[[], Sample]:
+        def run() -> Sample:
+            order.append(name)
+            return Sample(float(len(order)))
+
+        return run
+
+    samples = benchmark.interleave(3, {"a": step("a"), "b": step("b")}, lambda _: None)
+    assert order == ["a", "b", "a", "b", "a", "b"]
+    assert [s.seconds for s in samples["b"]] == [2.0, 4.0, 6.0]
+
+
+def _node(unique_id: str, seconds: float) -> dict:
+    return {"unique_id": unique_id, "execution_time": seconds, "timing": []}
+
+
+def test_where_time_goes_splits_a_build() -> None:
+    run_results = {
+        "elapsed_time": 50.0,
+        "results": [
+            _node("model.p.bronze_orders", 20.0),
+            _node("model.p.gold_daily_sales", 5.0),
+            _node("test.p.unique_silver_orders_order_id", 15.0),
+        ],
+    }
+    split = benchmark.where_time_goes(Sample(60.0, run_results=run_results))
+    assert split == {
+        "wall": 60.0,
+        "start_up_and_parse": 10.0,
+        "models": 25.0,
+        "data_tests": 15.0,
+        "introspection_and_hooks": 10.0,
+    }
+    assert benchmark.engine_seconds(run_results) == 40.0
+
+
+def test_the_cost_estimate_follows_its_formula() -> None:
+    prices = cost_model.PriceAssumptions(
+        usd_per_dbu=0.5, dbu_per_hour=4.0, idle_tail_seconds=600.0, speed_factors=(1.0, 0.5)
+    )
+    full, half = cost_model.estimate(3600.0, prices)
+    assert full["marginal_dbus"] == 4.0 and full["marginal_usd"] == 2.0
+    assert full["dedicated_dbus"] == pytest.approx(4.0 + 4.0 / 6, abs=1e-4)
+    assert half["work_seconds"] == 1800.0 and half["marginal_usd"] == 1.0
+    section = cost_model.cost_per_run(36.0, 360.0, 1_000, prices)
+    assert section["label"].startswith("ESTIMATE")
+    daily = section["daily_incremental"]["by_speed_factor"][0]["dedicated_usd"]
+    assert section["thirty_daily_runs_dedicated_usd"][0] == round(daily * 30, 2)
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not EMBEDDED, reason="quick mode runs in one process on the embedded engine")
+def test_quick_mode_writes_the_report_results_and_plots(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    out = tmp_path / "report"
+    argv = ["benchmark", "--quick", "--workdir", str(tmp_path / "work"), "--out", str(out)]
+    assert cli.main(argv) == 0
+
+    results = json.loads((out / "results.json").read_text())
+    for key in ("p1_overhead_ratio", "p2_incremental_ratio", "p4_duckdb_ratio"):
+        assert results[key] > 0, key
+    assert results["p3_history_ratio"] is None  # one scale: no history to compare
+    assert results["plan"] == {"scales": [2_000], "repeats": 1, "quick": True}
+    p1 = results["p1"]["2000"]
+    assert set(p1["duckdb_layer_seconds"]) >= {"bronze_orders", "silver_orders", *GOLD}
+    assert p1["duckdb_layer_seconds"]["bronze_orders"]["rows"] == 2_000
+    assert results["cost"]["label"].startswith("ESTIMATE")
+    assert results["p2"]["increment_orders"] == 20
+
+    report = (out / "report.md").read_text()
+    for heading in ("## Targets", "## P1", "## P2", "## P4", "## Where the time goes", "## Cost"):
+        assert heading in report, heading
+    assert "numbers not meaningful" in report
+    for image in ("scaling.png", "model_breakdown.png", "incremental.png"):
+        assert (out / image).read_bytes().startswith(b"\x89PNG"), image
+        assert f"]({image})" in report
+
+    # the dbt side really built the pipeline, in its own schema of the suite's engine
+    assert spark.table("benchmark.gold_daily_sales").count() > 0
+
+
+def test_the_report_marks_unmeasured_and_missed_targets() -> None:
+    results = {
+        "machine": {"cpus": 2, "memory_gib": 24, "platform": "x", "python": "3.11"},
+        "plan": {"scales": [10], "repeats": 3, "quick": False},
+        "started_at": "t0",
+        "finished_at": "t1",
+        "p1": {
+            "10": {
+                "dbt_build_seconds": Series([3.0]).summary(),
+                "pyspark_job_seconds": Series([2.0]).summary(),
+                "ratio_build": Series([1.5]).summary(),
+                "dbt_model_seconds": Series([1.0]).summary(),
+                "duckdb_seconds": Series([0.5]).summary(),
+                "ratio_models_over_duckdb": Series([2.0]).summary(),
+                "duckdb_layer_seconds": {"silver_orders_checked": {"seconds": 0.1, "rows": 1}},
+                "model_seconds": {"silver_orders": 1.0},
+                "where_time_goes": benchmark.where_time_goes(Sample(3.0, run_results={})),
+            }
+        },
+        "p4": {"ratio": Series([2.0]).summary()},
+        "throughput_rows_per_minute": {"10": {"silver": 600, "pipeline": 200}},
+        "peak_memory_mb": {"10": 100.0},
+    }
+    report = bench_report.markdown(results, [])
+    assert "| `p1_overhead_ratio` | ≤ 1.25 | 1.50 | no |" in report
+    assert "| `p4_duckdb_ratio` | ≤ 4.0 | 2.00 | yes |" in report
+    assert "| `p2_incremental_ratio` | ≤ 0.1 | not measured | |" in report
+    assert "| silver_orders_checked | view | 0.1 |" in report
