@@ -81,6 +81,7 @@ def test_the_cost_estimate_follows_its_formula() -> None:
 
 
 @pytest.mark.e2e
+@pytest.mark.run_last
 @pytest.mark.skipif(not EMBEDDED, reason="quick mode runs in one process on the embedded engine")
 def test_quick_mode_writes_the_report_results_and_plots(
     spark: SparkSession, tmp_path: Path
