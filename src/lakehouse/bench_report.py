@@ -54,7 +54,7 @@ def plots(results: dict[str, Any], out: Path) -> list[str]:
         made.append("scaling.png")
 
         largest = str(scales[-1])
-        per_model = results["model_seconds"][largest]
+        per_model = results["p1"][largest]["model_seconds"]
         names = sorted(per_model, key=per_model.get)
         fig, ax = plt.subplots(figsize=(7, 5))
         ax.barh(names, [per_model[n] for n in names])
@@ -81,9 +81,21 @@ def plots(results: dict[str, Any], out: Path) -> list[str]:
 
 
 def markdown(results: dict[str, Any], images: list[str]) -> str:
+    lines = _header(results) + _targets(results) + _p1(results) + _p4(results)
+    lines += _p2(results) + _p3(results) + _where_time_goes(results) + _thrift(results)
+    if "cost" in results:
+        lines += cost_section(results["cost"])
+    lines += _throughput(results)
+    lines += ["", "## Plots", ""] + [f"![{name}]({name})" for name in images]
+    notes = results.get("notes")
+    if notes:
+        lines += ["", "## Notes", "", notes]
+    return "\n".join(lines) + "\n"
+
+
+def _header(results: dict[str, Any]) -> list[str]:
     m = results["machine"]
-    ratios = headline(results)
-    lines = [
+    return [
         "# Benchmarks",
         "",
         f"Measured by `lakehouse benchmark` from {results['started_at']} to "
@@ -104,6 +116,12 @@ def markdown(results: dict[str, Any], images: list[str]) -> str:
             if results["plan"]["quick"]
             else ""
         ),
+    ]
+
+
+def _targets(results: dict[str, Any]) -> list[str]:
+    ratios = headline(results)
+    lines = [
         "",
         "## Targets",
         "",
@@ -117,14 +135,22 @@ def markdown(results: dict[str, Any], images: list[str]) -> str:
             if value is not None
             else f"| `{key}` | ≤ {target} | not measured | |"
         )
-    lines += ["", "## P1 — dbt overhead (full build vs a hand-written PySpark job)", ""]
+    return lines
+
+
+def _p1(results: dict[str, Any]) -> list[str]:
+    lines = ["", "## P1 — dbt overhead (full build vs a hand-written PySpark job)", ""]
     lines += ["| orders | dbt build s | PySpark job s | build / job |", "|---|---|---|---|"]
     for scale, p1 in results["p1"].items():
         lines.append(
             f"| {int(scale):,} | {_fmt(p1['dbt_build_seconds'])} "
             f"| {_fmt(p1['pyspark_job_seconds'])} | {_fmt(p1['ratio_build'])} |"
         )
-    lines += [
+    return lines
+
+
+def _p4(results: dict[str, Any]) -> list[str]:
+    lines = [
         "",
         "## P4 — engine bound (the layers in DuckDB vs the pipeline without JVM start-up)",
         "",
@@ -148,7 +174,45 @@ def markdown(results: dict[str, Any], images: list[str]) -> str:
     for layer, duck in p1["duckdb_layer_seconds"].items():
         model = p1["model_seconds"].get(layer)
         lines.append(f"| {layer} | {model if model is not None else 'view'} | {duck['seconds']} |")
-    lines += [
+    return lines
+
+
+def _p2(results: dict[str, Any]) -> list[str]:
+    if "p2" not in results:
+        return []
+    p2 = results["p2"]
+    return [
+        "",
+        f"## P2 — incremental cost at {p2['scale']:,} orders",
+        "",
+        f"- build after landing {p2['increment_orders']:,} new orders: {_fmt(p2['incremental_seconds'], ' s')}",
+        f"- full rebuild (`--full-refresh`): {_fmt(p2['full_seconds'], ' s')}",
+        f"- no-op build (nothing new): {_fmt(p2['noop_seconds'], ' s')}",
+        f"- incremental / full: **{_fmt(p2['ratio'])}**",
+        f"- latency from landing a file to its rows in gold (a build started at once): "
+        f"{_fmt(results.get('latency_seconds'), ' s')}",
+        "",
+        "Per-model seconds of one incremental build: "
+        + ", ".join(
+            f"{k} {v}"
+            for k, v in sorted(p2["incremental_model_seconds"].items(), key=lambda kv: -kv[1])
+        ),
+    ]
+
+
+def _p3(results: dict[str, Any]) -> list[str]:
+    if "p3" not in results:
+        return []
+    p3 = results["p3"]
+    lines = ["", f"## P3 — history independence ({p3['increment_orders']:,} new orders)", ""]
+    for scale, summary in p3["seconds"].items():
+        lines.append(f"- after {int(scale):,} orders of history: {_fmt(summary, ' s')}")
+    lines.append(f"- largest / smallest history: **{_fmt(p3['ratio_largest_vs_smallest'])}**")
+    return lines
+
+
+def _where_time_goes(results: dict[str, Any]) -> list[str]:
+    lines = [
         "",
         "## Where the time goes",
         "",
@@ -172,59 +236,38 @@ def markdown(results: dict[str, Any], images: list[str]) -> str:
     if "spark_start_seconds" in results:
         lines += ["", f"Starting Spark with Delta alone (a Python process that creates the session "
                   f"and stops): {results['spark_start_seconds']} s."]  # fmt: skip
+    largest = str(results["plan"]["scales"][-1])
+    per_model = results["p1"][largest]["model_seconds"]
     lines += ["", f"Per-model seconds of the full build at {int(largest):,} orders: "
-              + ", ".join(f"{k} {v}" for k, v in sorted(p1["model_seconds"].items(),
+              + ", ".join(f"{k} {v}" for k, v in sorted(per_model.items(),
                                                          key=lambda kv: -kv[1]))]  # fmt: skip
-    if "p2" in results:
-        p2 = results["p2"]
-        lines += [
-            "",
-            f"## P2 — incremental cost at {p2['scale']:,} orders",
-            "",
-            f"- build after landing {p2['increment_orders']:,} new orders: {_fmt(p2['incremental_seconds'], ' s')}",
-            f"- full rebuild (`--full-refresh`): {_fmt(p2['full_seconds'], ' s')}",
-            f"- no-op build (nothing new): {_fmt(p2['noop_seconds'], ' s')}",
-            f"- incremental / full: **{_fmt(p2['ratio'])}**",
-            f"- latency from landing a file to its rows in gold (a build started at once): "
-            f"{_fmt(results.get('latency_seconds'), ' s')}",
-            "",
-            "Per-model seconds of one incremental build: "
-            + ", ".join(
-                f"{k} {v}"
-                for k, v in sorted(p2["incremental_model_seconds"].items(), key=lambda kv: -kv[1])
-            ),
-        ]
-    if "p3" in results:
-        p3 = results["p3"]
-        lines += ["", f"## P3 — history independence ({p3['increment_orders']:,} new orders)", ""]
-        for scale, summary in p3["seconds"].items():
-            lines.append(f"- after {int(scale):,} orders of history: {_fmt(summary, ' s')}")
-        lines.append(f"- largest / smallest history: **{_fmt(p3['ratio_largest_vs_smallest'])}**")
-    if "thrift_vs_local" in results:
-        tvl = results["thrift_vs_local"]
-        lines += [
-            "",
-            f"## Thrift vs local ({tvl['scale']:,} orders, full rebuild)",
-            "",
-            f"- local: {_fmt(tvl['local_seconds'], ' s')}; thrift: {_fmt(tvl['thrift_seconds'], ' s')}",
-            f"- thrift / local: **{_fmt(tvl['ratio_thrift_over_local'])}**",
-        ]
-    if "cost" in results:
-        lines += cost_section(results["cost"])
-    lines += ["", "## Throughput and memory", "",
-              "| orders | rows/min by layer (model time) | whole pipeline rows/min (wall) | peak RSS MB |",
-              "|---|---|---|---|"]  # fmt: skip
+    return lines
+
+
+def _thrift(results: dict[str, Any]) -> list[str]:
+    if "thrift_vs_local" not in results:
+        return []
+    tvl = results["thrift_vs_local"]
+    return [
+        "",
+        f"## Thrift vs local ({tvl['scale']:,} orders, full rebuild)",
+        "",
+        f"- local: {_fmt(tvl['local_seconds'], ' s')}; thrift: {_fmt(tvl['thrift_seconds'], ' s')}",
+        f"- thrift / local: **{_fmt(tvl['ratio_thrift_over_local'])}**",
+    ]
+
+
+def _throughput(results: dict[str, Any]) -> list[str]:
+    lines = ["", "## Throughput and memory", "",
+             "| orders | rows/min by layer (model time) | whole pipeline rows/min (wall) | peak RSS MB |",
+             "|---|---|---|---|"]  # fmt: skip
     for scale, layers in results["throughput_rows_per_minute"].items():
         by_layer = ", ".join(f"{k} {v:,}" for k, v in layers.items() if k != "pipeline")
         lines.append(
             f"| {int(scale):,} | {by_layer} | {layers['pipeline']:,} | "
             f"{results['peak_memory_mb'][scale]:,.0f} |"
         )
-    lines += ["", "## Plots", ""] + [f"![{name}]({name})" for name in images]
-    notes = results.get("notes")
-    if notes:
-        lines += ["", "## Notes", "", notes]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def cost_section(cost: dict[str, Any]) -> list[str]:

@@ -398,7 +398,6 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
         "scaling": {},
         "throughput_rows_per_minute": {},
         "peak_memory_mb": {},
-        "model_seconds": {},
     }
     lakehouses: dict[int, Lakehouse] = {}
     next_batch: dict[int, int] = {}
@@ -416,7 +415,6 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
         entry, full_builds = _full_builds(plan, runner, lh, scale, progress)
         results["p1"][str(scale)] = entry
         results["scaling"][str(scale)] = entry["dbt_build_seconds"]["median"]
-        results["model_seconds"][str(scale)] = entry["model_seconds"]
         results["throughput_rows_per_minute"][str(scale)] = _throughput(scale, entry)
         results["peak_memory_mb"][str(scale)] = max(entry["peak_memory_mb"].values())
     largest = plan.scales[-1]
