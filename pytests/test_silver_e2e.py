@@ -121,23 +121,6 @@ def test_several_runs_match_an_independent_computation(
         ) in project.logged
 
 
-def test_a_merge_marks_replaced_rows_instead_of_rewriting_their_files(
-    project: DbtProject, spark: SparkSession
-) -> None:
-    """A batch's later versions are spread over every file of silver_orders; its MERGE marks the
-    replaced rows in deletion vectors and removes no file."""
-    history = spark.sql(f"describe history {project.table('silver_orders')}").collect()
-    updating = [
-        entry.operationMetrics
-        for entry in history
-        if entry.operation == "MERGE" and int(entry.operationMetrics["numTargetRowsUpdated"]) > 0
-    ]
-    assert updating, "the runs above merged later versions of earlier orders"
-    for metrics in updating:
-        assert int(metrics["numTargetDeletionVectorsAdded"]) > 0, metrics
-        assert metrics["numTargetFilesRemoved"] == "0", metrics
-
-
 def test_a_stale_version_never_overwrites_and_a_redelivery_changes_nothing(
     project: DbtProject, spark: SparkSession
 ) -> None:
