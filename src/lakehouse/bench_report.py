@@ -44,6 +44,7 @@ def plots(results: dict[str, Any], out: Path) -> list[str]:
         ax.plot(scales, jobs, marker="s", label="hand-written PySpark job")
         ducks = [results["p1"][str(s)]["duckdb_seconds"]["median"] for s in scales]
         ax.plot(scales, ducks, marker="^", label="DuckDB, same layers")
+        ax.set_xticks(scales, [f"{s:,}" for s in scales])  # the measured scales, not 1e7
         ax.set_xlabel("orders")
         ax.set_ylabel("seconds (median)")
         ax.set_title("Full build time by scale")
