@@ -56,12 +56,13 @@ test: lint  ## everything CI runs: lint, then the whole suite on `local` and the
 	$(MAKE) --no-print-directory --output-sync=target -j2 test-local test-thrift
 
 test-local: setup browser  ## the pytest suite (unit + end-to-end) on the embedded `local` target
+	mkdir -p $(PYTEST_DIR)
 	$(BIN)/pytest --basetemp=$(PYTEST_DIR)/local
 
 # Starts a server for THRIFT_TEST_DIR, runs the end-to-end suite against it, stops it even when
 # a test fails (and keeps the suite's exit status).
 test-thrift: setup  ## the end-to-end suite on the `thrift` target, against a server it starts
-	rm -rf $(THRIFT_TEST_DIR)
+	rm -rf $(THRIFT_TEST_DIR) && mkdir -p $(PYTEST_DIR)
 	export LAKEHOUSE_DIR=$(THRIFT_TEST_DIR) && $(BIN)/lakehouse thrift start && \
 	trap '$(BIN)/lakehouse thrift stop' EXIT && \
 	DBT_TARGET=thrift $(BIN)/pytest -m e2e --basetemp=$(PYTEST_DIR)/thrift pytests
