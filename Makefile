@@ -53,6 +53,7 @@ lint: setup  ## ruff + sqlfluff (dbt templater)
 # dbt and Python between statements), so together they take about a third less time. Each
 # suite's output is printed whole when it ends, and its own temp folder keeps them apart.
 test: lint  ## everything CI runs: lint, then the whole suite on `local` and the end-to-end suite on `thrift`, side by side
+	@echo "Running the local and thrift suites side by side (~15 min); each one's output follows when it ends."
 	$(MAKE) --no-print-directory --output-sync=target -j2 test-local test-thrift
 
 test-local: setup browser  ## the pytest suite (unit + end-to-end) on the embedded `local` target
