@@ -6,8 +6,10 @@ No timing is asserted anywhere: the machine is shared, and the numbers are the r
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from pyspark.sql import SparkSession
@@ -78,6 +80,84 @@ def test_the_cost_estimate_follows_its_formula() -> None:
     assert section["label"].startswith("ESTIMATE")
     daily = section["daily_incremental"]["by_speed_factor"][0]["dedicated_usd"]
     assert section["thirty_daily_runs_dedicated_usd"][0] == round(daily * 30, 2)
+
+
+def _landed_batches(lakehouse: benchmark.Lakehouse) -> int:
+    return len(list(lakehouse.landing.glob("orders/batch=*")))
+
+
+def _fake_build(seconds: float) -> Sample:
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
+    gold = {**_node("model.p.gold_daily_sales", 1.0)}
+    gold["timing"] = [{"name": "execute", "started_at": now, "completed_at": now}]
+    run_results = {
+        "elapsed_time": seconds - 1.0,
+        "results": [_node("model.p.bronze_orders", seconds / 2), gold, _node("test.p.t", 1.0)],
+    }
+    return Sample(seconds, 100.0, run_results)
+
+
+def test_one_loop_visits_every_scale_from_the_same_history(tmp_path: Path) -> None:
+    """Real landing, stand-in engines: each repetition's full build sees only the base history
+    (the previous repetition's batch taken back), the incremental build sees one batch more,
+    and every ratio pairs steps of the same repetition."""
+    seen: dict[Path, int] = {}  # landed batches at a lakehouse's last build
+    rep_of: dict[Path, int] = {}
+
+    def fresh_build(_: benchmark.Processes, lakehouse: benchmark.Lakehouse) -> Sample:
+        assert _landed_batches(lakehouse) == 1, "a full build must see the base history only"
+        seen[lakehouse.root] = 1
+        rep_of[lakehouse.root] = rep_of.get(lakehouse.root, 0) + 1
+        return _fake_build(100.0 * rep_of[lakehouse.root])
+
+    def dbt(_: benchmark.Processes, lakehouse: benchmark.Lakehouse, *args: str) -> Sample:
+        assert args == ("build",)
+        landed = _landed_batches(lakehouse)
+        grew = landed > seen[lakehouse.root]
+        seen[lakehouse.root] = landed
+        scale = int(lakehouse.root.name.split("_")[-1])
+        # incremental builds take longer with more history; a no-op takes 5 s
+        return _fake_build(10.0 * rep_of[lakehouse.root] + scale / 100 if grew else 5.0)
+
+    def job(_: benchmark.Processes, lakehouse: benchmark.Lakehouse) -> Sample:
+        assert _landed_batches(lakehouse) == 1
+        return Sample(50.0 * rep_of[lakehouse.root])
+
+    def duck(lakehouse: benchmark.Lakehouse) -> tuple[Sample, dict]:
+        return Sample(10.0), {"bronze_orders": {"seconds": 1.0, "rows": 1}}
+
+    plan = benchmark.Plan(scales=[100, 200, 300], repeats=2, thrift=False)
+    with (
+        mock.patch.object(
+            benchmark.Processes, "fresh_build", autospec=True, side_effect=fresh_build
+        ),
+        mock.patch.object(benchmark.Processes, "dbt", autospec=True, side_effect=dbt),
+        mock.patch.object(benchmark.Processes, "pyspark_job", autospec=True, side_effect=job),
+        mock.patch.object(benchmark, "duckdb_layers", autospec=True, side_effect=duck),
+        mock.patch.object(benchmark, "_spark_start_seconds", autospec=True, return_value=1.0),
+    ):
+        results = benchmark.run(plan, tmp_path, lambda _: None)
+
+    # P1 and P4 at the smallest and largest scales; the full build alone in between
+    assert set(results["p1"]) == {"100", "300"} and set(results["full_builds"]) == {"200"}
+    assert results["p1"]["300"]["ratio_build"]["median"] == 2.0
+    assert results["scaling"] == {"100": 150.0, "200": 150.0, "300": 150.0}
+    # P2: the 3-order batch's build vs the full build of the same repetition (13/100, 23/200)
+    assert results["p2"]["increment_orders"] == 3
+    assert results["p2"]["ratio"] == Series([13 / 100, 23 / 200]).summary()
+    assert results["p2"]["noop_seconds"]["median"] == 5.0
+    # P3: that batch after 300 vs after 100 orders of history (13/11, 23/21)
+    assert results["p3"]["ratio_largest_vs_smallest"] == Series([13 / 11, 23 / 21]).summary()
+    assert set(results["p3"]["ratio_vs_smallest"]) == {"200", "300"}
+
+    out = tmp_path / "report"
+    bench_report.write(results, out)
+    report = (out / "report.md").read_text()
+    assert "| full build, 200 orders |" in report
+    assert "- after 200 orders of history: " in report
+    assert json.loads((out / "results.json").read_text())["p2_incremental_ratio"] == round(
+        (13 / 100 + 23 / 200) / 2, 3
+    )
 
 
 @pytest.mark.e2e

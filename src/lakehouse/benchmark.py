@@ -335,48 +335,90 @@ def _spark_start_seconds(lakehouse: Lakehouse) -> float:
     return round(timed([sys.executable, "-c", probe], lakehouse.env())[0].seconds, 2)
 
 
-def _full_builds(
-    plan: Plan, runner: Processes | InProcess, lh: Lakehouse, scale: int, progress: Callable
-) -> tuple[dict[str, Any], list[Sample]]:
-    """P1, P4 and the scaling point at one scale: full dbt build vs the PySpark job vs DuckDB."""
-    duck_layers: list[dict[str, dict[str, float]]] = []
+def unland(landing: Path, first_batch: int) -> None:
+    """Take back the batches landed from `first_batch` on (their order files, customer delivery
+    and ground truth), so the landing holds its base history again."""
+    for pattern in ("orders/batch=*", "customers/delivery=*", "_ground_truth/*/batch=*.json"):
+        for path in landing.glob(pattern):
+            if int(path.name.split("=")[1].split(".")[0]) >= first_batch:
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
 
-    def duck() -> Sample:
-        sample, layers = duckdb_layers(lh)
-        duck_layers.append(layers)
+
+class Steps:
+    """One repetition's steps at one scale, in order. Each repetition starts from the same
+    landed history: the full build from an empty lakehouse, the two baselines over the same
+    files, then one batch landed and built incrementally, and at the largest scale a build with
+    nothing new."""
+
+    def __init__(self, runner: Processes | InProcess, lh: Lakehouse, base_batches: int) -> None:
+        self.runner = runner
+        self.lh = lh
+        self.base_batches = base_batches
+        self.duck_layers: list[dict[str, dict[str, float]]] = []
+        self.latencies: list[float] = []
+
+    def full_build(self) -> Sample:
+        unland(self.lh.landing, self.base_batches)  # the last repetition's batch
+        return self.runner.fresh_build(self.lh)
+
+    def pyspark_job(self) -> Sample:
+        return self.runner.pyspark_job(self.lh)
+
+    def duckdb(self) -> Sample:
+        sample, layers = duckdb_layers(self.lh)
+        self.duck_layers.append(layers)
         return sample
 
-    steps: dict[str, Callable[[], Sample]] = {
-        "pyspark job": lambda: runner.pyspark_job(lh),
-        "duckdb": duck,
-        "dbt build": lambda: runner.fresh_build(lh),  # last: leaves the lakehouse built
+    def incremental_build(self, orders: int) -> Callable[[], Sample]:
+        def step() -> Sample:
+            land(self.lh.landing, orders, self.base_batches)
+            landed_at = time.time()
+            sample = self.runner.dbt(self.lh, "build")
+            self.latencies.append(gold_visible_at(sample.run_results) - landed_at)
+            return sample
+
+        return step
+
+    def noop_build(self) -> Sample:
+        return self.runner.dbt(self.lh, "build")
+
+
+def _build_entry(builds: list[Sample]) -> dict[str, Any]:
+    """A full build's figures at one scale: wall time, where it goes, per-model seconds."""
+    return {
+        "dbt_build_seconds": Series([s.seconds for s in builds]).summary(),
+        "dbt_build_engine_seconds": Series(
+            [engine_seconds(s.run_results) for s in builds]
+        ).summary(),
+        "dbt_model_seconds": Series(
+            [engine_seconds(s.run_results, "model.") for s in builds]
+        ).summary(),
+        "where_time_goes": where_time_goes(builds[-1]),
+        "model_seconds": model_seconds(builds[-1].run_results),
     }
-    samples = interleave(plan.repeats, steps, progress)
-    builds = [s.seconds for s in samples["dbt build"]]
-    jobs = [s.seconds for s in samples["pyspark job"]]
+
+
+def _p1_entry(
+    builds: list[Sample], jobs: list[Sample], ducks: list[Sample], steps: Steps
+) -> dict[str, Any]:
+    """P1 and P4 at one scale: the full build vs the PySpark job, its models vs DuckDB."""
+    build_s = [s.seconds for s in builds]
+    job_s = [s.seconds for s in jobs]
     # P4: the pipeline's own time to materialise the layers (model nodes: no JVM start, no
     # dbt start-up, no data tests) vs DuckDB's whole process
-    pipeline_models = [engine_seconds(s.run_results, "model.") for s in samples["dbt build"]]
-    ducks = [s.seconds for s in samples["duckdb"]]
-    last = samples["dbt build"][-1]
-    entry = {
-        "dbt_build_seconds": Series(builds).summary(),
-        "pyspark_job_seconds": Series(jobs).summary(),
-        "ratio_build": ratio_series(builds, jobs).summary(),
-        "dbt_build_engine_seconds": Series(
-            [engine_seconds(s.run_results) for s in samples["dbt build"]]
-        ).summary(),
-        "dbt_model_seconds": Series(pipeline_models).summary(),
-        "duckdb_seconds": Series(ducks).summary(),
-        "ratio_models_over_duckdb": ratio_series(pipeline_models, ducks).summary(),
-        "duckdb_layer_seconds": duck_layers[-1],
-        "where_time_goes": where_time_goes(last),
-        "model_seconds": model_seconds(last.run_results),
-        "peak_memory_mb": {
-            name: max(s.peak_rss_mb for s in taken) for name, taken in samples.items()
-        },
+    pipeline_models = [engine_seconds(s.run_results, "model.") for s in builds]
+    duck_s = [s.seconds for s in ducks]
+    return {
+        **_build_entry(builds),
+        "pyspark_job_seconds": Series(job_s).summary(),
+        "ratio_build": ratio_series(build_s, job_s).summary(),
+        "duckdb_seconds": Series(duck_s).summary(),
+        "ratio_models_over_duckdb": ratio_series(pipeline_models, duck_s).summary(),
+        "duckdb_layer_seconds": steps.duck_layers[-1],
     }
-    return entry, samples["dbt build"]
 
 
 def _throughput(scale: int, entry: dict[str, Any]) -> dict[str, int]:
@@ -390,6 +432,14 @@ def _throughput(scale: int, entry: dict[str, Any]) -> dict[str, int]:
 
 
 def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str, Any]:
+    """Every measurement in one interleaved loop: each repetition visits every scale in turn.
+
+    P1 (and P4) compare the full build with the baselines at the smallest and largest scales;
+    the scaling curve takes the full build at every scale; P2 compares, at the largest scale,
+    the build after landing `plan.increment` of it with the same repetition's full build, and a
+    build with nothing new; P3 compares that same incremental batch's build after each scale's
+    history.
+    """
     results: dict[str, Any] = {
         "machine": machine(),
         "plan": {"scales": plan.scales, "repeats": plan.repeats, "quick": plan.quick},
@@ -399,104 +449,115 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
         "throughput_rows_per_minute": {},
         "peak_memory_mb": {},
     }
-    lakehouses: dict[int, Lakehouse] = {}
-    next_batch: dict[int, int] = {}
+    smallest, largest = plan.scales[0], plan.scales[-1]
+    increment = max(1, int(largest * plan.increment))
     runner: Processes | InProcess = Processes()
-
-    # P1, P4 and the scaling curve: full builds from nothing vs the two baselines
+    per_scale: dict[int, Steps] = {}
+    schedule: dict[str, Callable[[], Sample]] = {}
     for scale in plan.scales:
         progress(f"scale {scale:,}: landing data")
         lh = Lakehouse(workdir / f"lakehouse_{scale}", workdir / f"landing_{scale}")
         lh.reset()
-        next_batch[scale] = land(lh.landing, scale)
-        lakehouses[scale] = lh
+        base_batches = land(lh.landing, scale)
+        unland(lh.landing, base_batches)  # an earlier run's extra batches
         if plan.quick:
             runner = InProcess(lh)
-        entry, full_builds = _full_builds(plan, runner, lh, scale, progress)
-        results["p1"][str(scale)] = entry
+        steps = per_scale[scale] = Steps(runner, lh, base_batches)
+        schedule[f"{scale:,}: full build"] = steps.full_build
+        if scale in (smallest, largest):
+            schedule[f"{scale:,}: pyspark job"] = steps.pyspark_job
+            schedule[f"{scale:,}: duckdb"] = steps.duckdb
+        schedule[f"{scale:,}: incremental build"] = steps.incremental_build(increment)
+        if scale == largest and not plan.quick:  # quick mode: no no-op build
+            schedule[f"{scale:,}: no-op build"] = steps.noop_build
+    samples = interleave(plan.repeats, schedule, progress)
+    # kept before anything is derived from them: hours of measurements, whatever comes next
+    raw = {name: [vars(sample) for sample in runs] for name, runs in samples.items()}
+    (workdir / "samples.json").write_text(json.dumps(raw))
+
+    def taken(scale: int, step: str) -> list[Sample]:
+        return samples[f"{scale:,}: {step}"]
+
+    for scale in plan.scales:
+        builds = taken(scale, "full build")
+        if scale in (smallest, largest):
+            entry = _p1_entry(
+                builds, taken(scale, "pyspark job"), taken(scale, "duckdb"), per_scale[scale]
+            )
+            results["p1"][str(scale)] = entry
+        else:
+            entry = _build_entry(builds)
+            results.setdefault("full_builds", {})[str(scale)] = entry
         results["scaling"][str(scale)] = entry["dbt_build_seconds"]["median"]
         results["throughput_rows_per_minute"][str(scale)] = _throughput(scale, entry)
-        results["peak_memory_mb"][str(scale)] = max(entry["peak_memory_mb"].values())
-    largest = plan.scales[-1]
-    lh = lakehouses[largest]
+        results["peak_memory_mb"][str(scale)] = max(
+            s.peak_rss_mb
+            for name, runs in samples.items()
+            if name.startswith(f"{scale:,}:")
+            for s in runs
+        )
     results["p4"] = {
         "scale": largest,
         "ratio": results["p1"][str(largest)]["ratio_models_over_duckdb"],
     }
 
-    # P2 at the largest scale: a 1% batch incremental vs a full rebuild, and a no-op build
-    increment = max(1, int(largest * plan.increment))
-    incremental: list[Sample] = []
-    latencies: list[float] = []
-
-    def incremental_build() -> Sample:
-        next_batch[largest] = land(lh.landing, increment, next_batch[largest])
-        landed_at = time.time()
-        sample = runner.dbt(lh, "build")
-        latencies.append(gold_visible_at(sample.run_results) - landed_at)
-        incremental.append(sample)
-        return sample
-
-    p2_steps = {"incremental build (1% new)": incremental_build}
-    if not plan.quick:  # quick mode: P1's full builds stand for the full rebuild, no no-op
-        p2_steps["no-op build"] = lambda: runner.dbt(lh, "build")
-        p2_steps["full rebuild"] = lambda: runner.dbt(lh, "build", "--full-refresh")
-    p2 = interleave(plan.repeats, p2_steps, progress)
-    p2.setdefault("full rebuild", full_builds)
-    inc = [s.seconds for s in p2["incremental build (1% new)"]]
-    full = [s.seconds for s in p2["full rebuild"]]
+    # P2 at the largest scale: the batch's incremental build vs the same repetition's full build
+    incremental = taken(largest, "incremental build")
+    full = taken(largest, "full build")
+    noop = samples.get(f"{largest:,}: no-op build")
+    inc_s = [s.seconds for s in incremental]
+    full_s = [s.seconds for s in full]
     results["p2"] = {
         "scale": largest,
         "increment_orders": increment,
-        "incremental_seconds": Series(inc).summary(),
-        "noop_seconds": Series([s.seconds for s in p2["no-op build"]]).summary()
-        if "no-op build" in p2
-        else None,
-        "full_seconds": Series(full).summary(),
-        "ratio": ratio_series(inc, full).summary(),
+        "incremental_seconds": Series(inc_s).summary(),
+        "noop_seconds": Series([s.seconds for s in noop]).summary() if noop else None,
+        "full_seconds": Series(full_s).summary(),
+        "ratio": ratio_series(inc_s, full_s).summary(),
         "incremental_model_seconds": model_seconds(incremental[-1].run_results),
-        "where_time_goes": {name: where_time_goes(taken[-1]) for name, taken in p2.items()},
+        "where_time_goes": {
+            "full build": where_time_goes(full[-1]),
+            f"incremental build ({plan.increment:.0%} new)": where_time_goes(incremental[-1]),
+            **({"no-op build": where_time_goes(noop[-1])} if noop else {}),
+        },
     }
-    results["latency_seconds"] = Series(latencies).summary()
+    results["latency_seconds"] = Series(per_scale[largest].latencies).summary()
     results["cost"] = cost_model.cost_per_run(
         statistics.median(engine_seconds(s.run_results) for s in incremental),
-        statistics.median(engine_seconds(s.run_results) for s in p2["full rebuild"]),
+        statistics.median(engine_seconds(s.run_results) for s in full),
         largest,
     )
 
-    # P3: the same small incremental batch after different amounts of history
+    # P3: the same batch's incremental build after each scale's history
     if len(plan.scales) > 1:
-        small = max(1, int(plan.scales[0] * plan.increment))
-
-        def after_history(scale: int) -> Callable[[], Sample]:
-            def step() -> Sample:
-                next_batch[scale] = land(lakehouses[scale].landing, small, next_batch[scale])
-                return runner.dbt(lakehouses[scale], "build")
-
-            return step
-
-        p3 = interleave(
-            plan.repeats, {f"after {s:,}": after_history(s) for s in plan.scales}, progress
-        )
-        first = [s.seconds for s in p3[f"after {plan.scales[0]:,}"]]
+        first = [s.seconds for s in taken(smallest, "incremental build")]
         results["p3"] = {
-            "increment_orders": small,
+            "increment_orders": increment,
             "seconds": {
-                str(s): Series([x.seconds for x in p3[f"after {s:,}"]]).summary()
-                for s in plan.scales
+                str(scale): Series([s.seconds for s in taken(scale, "incremental build")]).summary()
+                for scale in plan.scales
+            },
+            "ratio_vs_smallest": {
+                str(scale): ratio_series(
+                    [s.seconds for s in taken(scale, "incremental build")], first
+                ).summary()
+                for scale in plan.scales[1:]
             },
             "ratio_largest_vs_smallest": ratio_series(
-                [s.seconds for s in p3[f"after {largest:,}"]], first
+                [s.seconds for s in taken(largest, "incremental build")], first
             ).summary(),
             "model_seconds": {
-                str(s): model_seconds(p3[f"after {s:,}"][-1].run_results) for s in plan.scales
+                str(scale): model_seconds(taken(scale, "incremental build")[-1].run_results)
+                for scale in plan.scales
             },
         }
 
     if not plan.quick:
         progress("fixed cost: starting Spark with Delta alone")
-        results["spark_start_seconds"] = _spark_start_seconds(lh)
+        results["spark_start_seconds"] = _spark_start_seconds(per_scale[largest].lh)
     if plan.thrift:
+        small = per_scale[smallest]
+        unland(small.lh.landing, small.base_batches)
         results["thrift_vs_local"] = _thrift_vs_local(plan, workdir, progress)
     results["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     return results
