@@ -106,6 +106,9 @@ def test_one_loop_visits_every_scale_from_the_same_history(tmp_path: Path) -> No
 
     def fresh_build(_: benchmark.Processes, lakehouse: benchmark.Lakehouse) -> Sample:
         assert _landed_batches(lakehouse) == 1, "a full build must see the base history only"
+        # a delivery replaces the landed customer extract: the base's own must be back
+        extracts = list(lakehouse.landing.glob("customers/**/*.parquet"))
+        assert [path.parts[-3] for path in extracts] == ["delivery=0000"]
         seen[lakehouse.root] = 1
         rep_of[lakehouse.root] = rep_of.get(lakehouse.root, 0) + 1
         return _fake_build(100.0 * rep_of[lakehouse.root])
@@ -126,8 +129,17 @@ def test_one_loop_visits_every_scale_from_the_same_history(tmp_path: Path) -> No
     def duck(lakehouse: benchmark.Lakehouse) -> tuple[Sample, dict]:
         return Sample(10.0), {"bronze_orders": {"seconds": 1.0, "rows": 1}}
 
-    plan = benchmark.Plan(scales=[100, 200, 300], repeats=2, thrift=False)
+    def thrift_build(side: benchmark.ThriftSide) -> Sample:
+        assert _landed_batches(side.lh) == 1, "thrift builds the same history as local"
+        return _fake_build(25.0 * rep_of[tmp_path / "lakehouse_100"])
+
+    plan = benchmark.Plan(scales=[100, 200, 300], repeats=2, thrift=True)
     with (
+        mock.patch("lakehouse.thrift_server.start", autospec=True) as start,
+        mock.patch("lakehouse.thrift_server.stop", autospec=True) as stop,
+        mock.patch.object(
+            benchmark.ThriftSide, "full_build", autospec=True, side_effect=thrift_build
+        ),
         mock.patch.object(
             benchmark.Processes, "fresh_build", autospec=True, side_effect=fresh_build
         ),
@@ -150,11 +162,21 @@ def test_one_loop_visits_every_scale_from_the_same_history(tmp_path: Path) -> No
     assert results["p3"]["ratio_largest_vs_smallest"] == Series([13 / 11, 23 / 21]).summary()
     assert set(results["p3"]["ratio_vs_smallest"]) == {"200", "300"}
 
+    # thrift vs local: one server for the whole loop, each build paired with the local one
+    start.assert_called_once()
+    stop.assert_called_once()
+    assert results["thrift_vs_local"]["ratio_thrift_over_local"] == Series([0.25, 0.25]).summary()
+
     out = tmp_path / "report"
     bench_report.write(results, out)
     report = (out / "report.md").read_text()
     assert "| full build, 200 orders |" in report
     assert "- after 200 orders of history: " in report
+    # the profile: the job runs no tests (the fake build's one test takes 1 s)
+    assert (
+        results["p1"]["300"]["ratio_build_without_tests"] == Series([99 / 50, 199 / 100]).summary()
+    )
+    assert "## The profile behind the ratios" in report
     assert json.loads((out / "results.json").read_text())["p2_incremental_ratio"] == round(
         (13 / 100 + 23 / 200) / 2, 3
     )

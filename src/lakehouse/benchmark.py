@@ -12,6 +12,7 @@ minutes: one small scale, one repetition, every step in this process on one Spar
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -234,6 +235,17 @@ def duckdb_layers(lakehouse: Lakehouse) -> tuple[Sample, dict[str, dict[str, flo
     return sample, json.loads(stdout.strip().splitlines()[-1])
 
 
+def node_medians(runs: Sequence[Sample], kind: str) -> dict[str, float]:
+    """Median execution seconds of each `kind` node (`model.` or `test.`) over repeated runs."""
+    seconds: dict[str, list[float]] = {}
+    for sample in runs:
+        for result in (sample.run_results or {}).get("results", []):
+            if result["unique_id"].startswith(kind):
+                name = result["unique_id"].split(".")[2]
+                seconds.setdefault(name, []).append(result["execution_time"])
+    return {name: round(statistics.median(taken), 2) for name, taken in seconds.items()}
+
+
 def model_seconds(run_results: dict[str, Any]) -> dict[str, float]:
     return {
         result["unique_id"].split(".")[-1]: round(result["execution_time"], 2)
@@ -338,13 +350,20 @@ def _spark_start_seconds(lakehouse: Lakehouse) -> float:
 def unland(landing: Path, first_batch: int) -> None:
     """Take back the batches landed from `first_batch` on (their order files, customer delivery
     and ground truth), so the landing holds its base history again."""
+    taken_back = False
     for pattern in ("orders/batch=*", "customers/delivery=*", "_ground_truth/*/batch=*.json"):
         for path in landing.glob(pattern):
             if int(path.name.split("=")[1].split(".")[0]) >= first_batch:
+                taken_back = True
                 if path.is_dir():
                     shutil.rmtree(path)
                 else:
                     path.unlink()
+    if taken_back:
+        # a delivery replaces the landed customer extract: land the base's last one again
+        generate.write_customer_delivery(
+            landing, generate.DEFAULT_SEED, generate.DEFAULT_CUSTOMERS, first_batch - 1
+        )
 
 
 class Steps:
@@ -386,6 +405,48 @@ class Steps:
         return self.runner.dbt(self.lh, "build")
 
 
+class ThriftSide:
+    """Thrift vs local: a Spark Thrift Server, kept running through the loop, over a lakehouse
+    of its own that reads the smallest scale's landed files. Each repetition rebuilds it from
+    empty, right after the local full build of the same files."""
+
+    def __init__(self, workdir: Path, landing: Path) -> None:
+        from lakehouse import thrift_server
+
+        self.server = thrift_server
+        self.lh = Lakehouse(workdir / "thrift", landing)
+        env = self.lh.env("thrift")
+        self.schema = env["DBT_SCHEMA"]
+        self.config = thrift_server.ServerConfig(
+            self.lh.root,
+            thrift_port=int(env["THRIFT_PORT"]),
+            connect_port=int(env["SPARK_CONNECT_PORT"]),
+        )
+
+    def __enter__(self) -> ThriftSide:
+        self.lh.reset()
+        self.server.start(self.config)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.stop(self.config)
+
+    def full_build(self) -> Sample:
+        self._drop_schema()  # the server owns its metastore: drop through it, not on disk
+        for name in ("checkpoints", "target"):
+            shutil.rmtree(self.lh.root / name, ignore_errors=True)
+        return self.lh.dbt("build", target="thrift")
+
+    def _drop_schema(self) -> None:
+        from pyhive import hive
+
+        connection = hive.connect(host=self.server.HOST, port=self.config.thrift_port)
+        try:
+            connection.cursor().execute(f"drop schema if exists {self.schema} cascade")
+        finally:
+            connection.close()
+
+
 def _build_entry(builds: list[Sample]) -> dict[str, Any]:
     """A full build's figures at one scale: wall time, where it goes, per-model seconds."""
     return {
@@ -418,6 +479,16 @@ def _p1_entry(
         "duckdb_seconds": Series(duck_s).summary(),
         "ratio_models_over_duckdb": ratio_series(pipeline_models, duck_s).summary(),
         "duckdb_layer_seconds": steps.duck_layers[-1],
+        # the profile of P1: the job runs no data tests
+        "data_test_seconds": Series(
+            [engine_seconds(s.run_results, "test.") for s in builds]
+        ).summary(),
+        "ratio_build_without_tests": ratio_series(
+            [s.seconds - engine_seconds(s.run_results, "test.") for s in builds], job_s
+        ).summary(),
+        "slowest_tests": dict(
+            sorted(node_medians(builds, "test.").items(), key=lambda kv: -kv[1])[:6]
+        ),
     }
 
 
@@ -438,7 +509,8 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
     the scaling curve takes the full build at every scale; P2 compares, at the largest scale,
     the build after landing `plan.increment` of it with the same repetition's full build, and a
     build with nothing new; P3 compares that same incremental batch's build after each scale's
-    history.
+    history; thrift vs local compares, at the smallest scale, the full build on a running Thrift
+    server with the local one.
     """
     results: dict[str, Any] = {
         "machine": machine(),
@@ -453,6 +525,7 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
     increment = max(1, int(largest * plan.increment))
     runner: Processes | InProcess = Processes()
     per_scale: dict[int, Steps] = {}
+    thrift: ThriftSide | None = None
     schedule: dict[str, Callable[[], Sample]] = {}
     for scale in plan.scales:
         progress(f"scale {scale:,}: landing data")
@@ -464,13 +537,19 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
             runner = InProcess(lh)
         steps = per_scale[scale] = Steps(runner, lh, base_batches)
         schedule[f"{scale:,}: full build"] = steps.full_build
+        if plan.thrift and scale == smallest:
+            thrift = ThriftSide(workdir, lh.landing)
+            schedule[f"{scale:,}: thrift full build"] = thrift.full_build
         if scale in (smallest, largest):
             schedule[f"{scale:,}: pyspark job"] = steps.pyspark_job
             schedule[f"{scale:,}: duckdb"] = steps.duckdb
         schedule[f"{scale:,}: incremental build"] = steps.incremental_build(increment)
         if scale == largest and not plan.quick:  # quick mode: no no-op build
             schedule[f"{scale:,}: no-op build"] = steps.noop_build
-    samples = interleave(plan.repeats, schedule, progress)
+    if thrift is not None:
+        progress("thrift vs local: starting the Thrift server")
+    with thrift or contextlib.nullcontext():
+        samples = interleave(plan.repeats, schedule, progress)
     # kept before anything is derived from them: hours of measurements, whatever comes next
     raw = {name: [vars(sample) for sample in runs] for name, runs in samples.items()}
     (workdir / "samples.json").write_text(json.dumps(raw))
@@ -515,6 +594,7 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
         "full_seconds": Series(full_s).summary(),
         "ratio": ratio_series(inc_s, full_s).summary(),
         "incremental_model_seconds": model_seconds(incremental[-1].run_results),
+        "noop_model_seconds": node_medians(noop, "model.") if noop else None,
         "where_time_goes": {
             "full build": where_time_goes(full[-1]),
             f"incremental build ({plan.increment:.0%} new)": where_time_goes(incremental[-1]),
@@ -547,7 +627,16 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
                 [s.seconds for s in taken(largest, "incremental build")], first
             ).summary(),
             "model_seconds": {
-                str(scale): model_seconds(taken(scale, "incremental build")[-1].run_results)
+                str(scale): node_medians(taken(scale, "incremental build"), "model.")
+                for scale in plan.scales
+            },
+            "data_test_seconds": {
+                str(scale): Series(
+                    [
+                        engine_seconds(s.run_results, "test.")
+                        for s in taken(scale, "incremental build")
+                    ]
+                ).summary()
                 for scale in plan.scales
             },
         }
@@ -555,46 +644,14 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
     if not plan.quick:
         progress("fixed cost: starting Spark with Delta alone")
         results["spark_start_seconds"] = _spark_start_seconds(per_scale[largest].lh)
-    if plan.thrift:
-        small = per_scale[smallest]
-        unland(small.lh.landing, small.base_batches)
-        results["thrift_vs_local"] = _thrift_vs_local(plan, workdir, progress)
+    if thrift is not None:
+        local_s = [s.seconds for s in taken(smallest, "full build")]
+        thrift_s = [s.seconds for s in taken(smallest, "thrift full build")]
+        results["thrift_vs_local"] = {
+            "scale": smallest,
+            "local_seconds": Series(local_s).summary(),
+            "thrift_seconds": Series(thrift_s).summary(),
+            "ratio_thrift_over_local": ratio_series(thrift_s, local_s).summary(),
+        }
     results["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     return results
-
-
-def _thrift_vs_local(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict:
-    from lakehouse import thrift_server
-
-    scale = plan.scales[0]
-    local = Lakehouse(workdir / f"lakehouse_{scale}", workdir / f"landing_{scale}")
-    served = Lakehouse(workdir / f"thrift_{scale}", local.landing)
-    config = thrift_server.ServerConfig(
-        served.root,
-        thrift_port=int(served.env()["THRIFT_PORT"]),
-        connect_port=int(served.env()["SPARK_CONNECT_PORT"]),
-    )
-    progress(f"thrift vs local at {scale:,}: starting the server")
-    thrift_server.start(config)
-    try:
-        served.dbt("build", target="thrift")  # first build: create everything
-        samples = interleave(
-            plan.repeats,
-            {
-                "local full rebuild": lambda: local.dbt("build", "--full-refresh"),
-                "thrift full rebuild": lambda: served.dbt(
-                    "build", "--full-refresh", target="thrift"
-                ),
-            },
-            progress,
-        )
-    finally:
-        thrift_server.stop(config)
-    local_s = [s.seconds for s in samples["local full rebuild"]]
-    thrift_s = [s.seconds for s in samples["thrift full rebuild"]]
-    return {
-        "scale": scale,
-        "local_seconds": Series(local_s).summary(),
-        "thrift_seconds": Series(thrift_s).summary(),
-        "ratio_thrift_over_local": ratio_series(thrift_s, local_s).summary(),
-    }

@@ -53,6 +53,8 @@ DEFECT_RATES: dict[str, float] = {
 NUMBERS_AS_STRINGS_RATE = 0.2
 EXTRA_KEYS_RATE = 0.03
 CUSTOMER_CHURN = {"left": 0.02, "joined": 0.02, "changed": 0.05}
+DEFAULT_SEED = 42
+DEFAULT_CUSTOMERS = 2_000
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,8 @@ class BatchSpec:
     batch: int
     orders: int
     files: int = 4
-    customers: int = 2_000
-    seed: int = 42
+    customers: int = DEFAULT_CUSTOMERS
+    seed: int = DEFAULT_SEED
     poison_lines: int = 0  # lines with a status outside the allowed set (silver must fail)
 
 
@@ -424,8 +426,8 @@ def land(
     orders: int,
     *,
     files: int = 4,
-    customers: int = 2_000,
-    seed: int = 42,
+    customers: int = DEFAULT_CUSTOMERS,
+    seed: int = DEFAULT_SEED,
     poison_lines: int = 0,
     skip_existing: bool = False,
 ) -> list[BatchTruth]:
