@@ -610,34 +610,26 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
 
     # P3: the same batch's incremental build after each scale's history
     if len(plan.scales) > 1:
-        first = [s.seconds for s in taken(smallest, "incremental build")]
+        after = {scale: taken(scale, "incremental build") for scale in plan.scales}
+        first = [s.seconds for s in after[smallest]]
+        vs_smallest = {
+            str(scale): ratio_series([s.seconds for s in after[scale]], first).summary()
+            for scale in plan.scales[1:]
+        }
         results["p3"] = {
             "increment_orders": increment,
             "seconds": {
-                str(scale): Series([s.seconds for s in taken(scale, "incremental build")]).summary()
-                for scale in plan.scales
+                str(scale): Series([s.seconds for s in runs]).summary()
+                for scale, runs in after.items()
             },
-            "ratio_vs_smallest": {
-                str(scale): ratio_series(
-                    [s.seconds for s in taken(scale, "incremental build")], first
-                ).summary()
-                for scale in plan.scales[1:]
-            },
-            "ratio_largest_vs_smallest": ratio_series(
-                [s.seconds for s in taken(largest, "incremental build")], first
-            ).summary(),
+            "ratio_vs_smallest": vs_smallest,
+            "ratio_largest_vs_smallest": vs_smallest[str(largest)],
             "model_seconds": {
-                str(scale): node_medians(taken(scale, "incremental build"), "model.")
-                for scale in plan.scales
+                str(scale): node_medians(runs, "model.") for scale, runs in after.items()
             },
             "data_test_seconds": {
-                str(scale): Series(
-                    [
-                        engine_seconds(s.run_results, "test.")
-                        for s in taken(scale, "incremental build")
-                    ]
-                ).summary()
-                for scale in plan.scales
+                str(scale): Series([engine_seconds(s.run_results, "test.") for s in runs]).summary()
+                for scale, runs in after.items()
             },
         }
 
