@@ -196,11 +196,7 @@ def _p2(results: dict[str, Any]) -> list[str]:
         f"- latency from landing a file to its rows in gold (a build started at once): "
         f"{_fmt(results.get('latency_seconds'), ' s')}",
         "",
-        "Per-model seconds of one incremental build: "
-        + ", ".join(
-            f"{k} {v}"
-            for k, v in sorted(p2["incremental_model_seconds"].items(), key=lambda kv: -kv[1])
-        ),
+        f"Per-model seconds of one incremental build: {_by_seconds(p2['incremental_model_seconds'])}",
     ]
 
 
@@ -252,8 +248,7 @@ def _where_time_goes(results: dict[str, Any]) -> list[str]:
     largest = str(results["plan"]["scales"][-1])
     per_model = results["p1"][largest]["model_seconds"]
     lines += ["", f"Per-model seconds of the full build at {int(largest):,} orders: "
-              + ", ".join(f"{k} {v}" for k, v in sorted(per_model.items(),
-                                                         key=lambda kv: -kv[1]))]  # fmt: skip
+              f"{_by_seconds(per_model)}"]  # fmt: skip
     return lines
 
 
