@@ -242,4 +242,5 @@ def test_the_report_marks_unmeasured_and_missed_targets() -> None:
     assert "| `p1_overhead_ratio` | ≤ 1.25 | 1.50 | no |" in report
     assert "| `p4_duckdb_ratio` | ≤ 4.0 | 2.00 | yes |" in report
     assert "| `p2_incremental_ratio` | ≤ 0.1 | not measured | |" in report
+    assert "Missed: `p1_overhead_ratio`. Why, with the profile below" in report
     assert "| silver_orders_checked | view | 0.1 |" in report

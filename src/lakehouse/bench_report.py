@@ -139,6 +139,14 @@ def _targets(results: dict[str, Any]) -> list[str]:
             if value is not None
             else f"| `{key}` | ≤ {target} | not measured | |"
         )
+    missed = [key for key, target in zip(ratios, TARGETS.values(), strict=True)
+              if ratios[key] is not None and ratios[key] > target]  # fmt: skip
+    if missed:
+        lines += [
+            "",
+            f"Missed: {', '.join(f'`{key}`' for key in missed)}. Why, with the profile below, "
+            "and what would close each: `docs/benchmarks/analysis.md`, which reads this report.",
+        ]
     return lines
 
 
