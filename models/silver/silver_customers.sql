@@ -25,16 +25,17 @@ typed_customers as (
 
 ),
 
-ranked_customers as (
+latest_customers as (
 
-    select
-        *,
+    -- one row per customer: the newest file's (ties: the greater path)
+    select *
+    from typed_customers
+    where customer_id is not null
+    qualify
         row_number() over (
             partition by customer_id
             order by source_file_modified_at desc, source_file desc
-        ) as customer_rank
-    from typed_customers
-    where customer_id is not null
+        ) = 1
 
 ),
 
@@ -46,8 +47,7 @@ final as (
         email,
         customer_segment,
         region
-    from ranked_customers
-    where customer_rank = 1
+    from latest_customers
 
 )
 

@@ -28,37 +28,36 @@ fail_check as (
 
 ),
 
-ranked_versions as (
+latest_versions as (
 
-    select
-        *,
+    -- one row per order: the version from the most recently modified file (ties: the greater path)
+    select *
+    from surviving_orders
+    qualify
         row_number() over (
             partition by order_id
             order by source_file_modified_at desc, source_file desc, source_line_number desc
-        ) as version_rank
-    from surviving_orders
+        ) = 1
 
 ),
 
 final as (
 
     select
-        ranked_versions.order_id,
-        ranked_versions.customer_id,
-        ranked_versions.amount,
-        ranked_versions.status,
-        ranked_versions.order_date,
-        ranked_versions.failed_row_expectations as warned_expectations,
-        ranked_versions.source_file,
-        ranked_versions.source_line_number,
-        ranked_versions.source_file_modified_at,
-        ranked_versions.ingestion_timestamp
-    from ranked_versions
+        latest_versions.order_id,
+        latest_versions.customer_id,
+        latest_versions.amount,
+        latest_versions.status,
+        latest_versions.order_date,
+        latest_versions.failed_row_expectations as warned_expectations,
+        latest_versions.source_file,
+        latest_versions.source_line_number,
+        latest_versions.source_file_modified_at,
+        latest_versions.ingestion_timestamp
+    from latest_versions
     cross join fail_check
-    where
-        ranked_versions.version_rank = 1
-        -- a broken `fail` expectation stops the statement before Delta commits anything
-        and assert_true(fail_check.failure_message is null, fail_check.failure_message) is null
+    -- a broken `fail` expectation stops the statement before Delta commits anything
+    where assert_true(fail_check.failure_message is null, fail_check.failure_message) is null
 
 )
 

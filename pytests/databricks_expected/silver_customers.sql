@@ -17,15 +17,16 @@ typed_customers as (
         source_file_modified_at
     from bronze_customers
 ),
-ranked_customers as (
-    select
-        *,
+latest_customers as (
+    -- one row per customer: the newest file's (ties: the greater path)
+    select *
+    from typed_customers
+    where customer_id is not null
+    qualify
         row_number() over (
             partition by customer_id
             order by source_file_modified_at desc, source_file desc
-        ) as customer_rank
-    from typed_customers
-    where customer_id is not null
+        ) = 1
 ),
 final as (
     select
@@ -34,7 +35,6 @@ final as (
         email,
         customer_segment,
         region
-    from ranked_customers
-    where customer_rank = 1
+    from latest_customers
 )
 select * from final

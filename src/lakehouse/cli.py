@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     thrift.add_argument(
         "--timeout", type=float, default=300.0, help="seconds to wait for the server to be ready"
     )
+    thrift.add_argument(
+        "--master",
+        default=None,
+        help="where the work runs: local[*] (default; $SPARK_MASTER) or a cluster the server "
+        "submits to, e.g. spark://HOST:7077 (the lakehouse paths must be shared storage)",
+    )
     thrift.set_defaults(func=_thrift)
 
     draw = commands.add_parser(
@@ -126,6 +132,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="2,000 orders, one repetition, in one process (keeps the command working; CI)",
     )
     bench.add_argument("--no-thrift", action="store_true", help="skip thrift vs local")
+    bench.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        metavar="CHECKOUT",
+        help="instead: this checkout vs another one (with its own .venv, e.g. older pins) at "
+        "the smallest scale: full build, 1%% incremental build, PySpark job, interleaved; "
+        "writes engine_upgrade.json",
+    )
     bench.add_argument("--workdir", type=Path, default=Path(".lakehouse") / "benchmark")
     bench.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "benchmarks")
     bench.set_defaults(func=_benchmark)
@@ -142,6 +157,20 @@ def _benchmark(args: argparse.Namespace) -> int:
         plan = benchmark.Plan(scales=scales, repeats=args.repeats, thrift=not args.no_thrift)
     args.workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    if args.against is not None:
+        from lakehouse import bench_pins
+
+        compared = bench_pins.run(
+            args.against,
+            plan.scales[0],
+            plan.repeats,
+            args.workdir.resolve(),
+            lambda line: print(line, flush=True),
+        )
+        out = args.out / "engine_upgrade.json"
+        out.write_text(json.dumps(compared, indent=2) + "\n")
+        print(f"wrote {out} in {time.perf_counter() - started:.0f} s")
+        return 0
     results = benchmark.run(plan, args.workdir.resolve(), lambda line: print(line, flush=True))
     bench_report.write(results, args.out)
     print(f"wrote {args.out}/report.md in {time.perf_counter() - started:.0f} s")
@@ -164,15 +193,16 @@ def parsed_manifest() -> dict:
 
 
 def _thrift(args: argparse.Namespace) -> int:
-    config = thrift_server.ServerConfig.from_env()
     try:
+        config = thrift_server.ServerConfig.from_env(master=args.master)
         if args.action == "start":
             started = time.perf_counter()
             pid = thrift_server.start(config, timeout=args.timeout)
             print(
                 f"Thrift server ready in {time.perf_counter() - started:.0f} s (pid {pid}): "
                 f"jdbc:hive2://{thrift_server.HOST}:{config.thrift_port}, "
-                f"sc://{thrift_server.HOST}:{config.connect_port}; log: {config.log_file}"
+                f"sc://{thrift_server.HOST}:{config.connect_port}; master {config.master}; "
+                f"log: {config.log_file}"
             )
         elif args.action == "stop":
             stopped = thrift_server.stop(config)

@@ -9,12 +9,19 @@ and Spark Connect (gRPC) on the same driver, same catalog, for dbt's Python mode
 One server per `LAKEHOUSE_DIR`: its pid file and log live in `$LAKEHOUSE_DIR/thrift/`. The Derby
 metastore admits one JVM, so while the server runs, the `local` target of the same
 `LAKEHOUSE_DIR` cannot (use the `thrift` target instead).
+
+By default the server's driver runs the work itself (`local[*]`). Given a cluster's master
+(`spark://HOST:PORT`, `yarn`, `k8s://…`), it is a driver that submits to that cluster: the Delta
+jars are shipped to the executors (`spark.jars`), and the warehouse, checkpoints and landing
+paths must be paths that every executor reads and writes (see docs/targets.md, "Outgrowing one
+machine").
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -35,6 +42,9 @@ from lakehouse.project import REPO_ROOT
 HOST = "127.0.0.1"
 THRIFT_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 CONNECT_PLUGIN = "org.apache.spark.sql.connect.SparkConnectPlugin"
+LOCAL_MASTER = "local[*]"
+# the masters spark-submit knows: local, standalone, YARN, Kubernetes
+MASTER_PATTERN = re.compile(r"^(local(\[(\*|\d+)(,\d+)?\])?|spark://[^/\s]+|yarn|k8s://\S+)$")
 
 
 class ServerError(RuntimeError):
@@ -46,14 +56,33 @@ class ServerConfig:
     lakehouse_dir: Path
     thrift_port: int = 10000
     connect_port: int = 15002
+    # where the work runs: in the driver (local[*]) or on a cluster the driver submits to
+    master: str = LOCAL_MASTER
+    # the address executors reach the driver at; loopback for local[*] or a worker on this host
+    driver_host: str = HOST
+
+    def __post_init__(self) -> None:
+        if not MASTER_PATTERN.match(self.master):
+            raise ServerError(
+                f"unknown Spark master {self.master!r}: use local[*], local[N], "
+                "spark://HOST:PORT (standalone), yarn or k8s://HOST:PORT"
+            )
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> ServerConfig:
+    def from_env(
+        cls, environ: Mapping[str, str] = os.environ, master: str | None = None
+    ) -> ServerConfig:
         return cls(
             lakehouse_dir=Path(environ.get("LAKEHOUSE_DIR", ".lakehouse")).resolve(),
             thrift_port=int(environ.get("THRIFT_PORT", "10000")),
             connect_port=int(environ.get("SPARK_CONNECT_PORT", "15002")),
+            master=master or environ.get("SPARK_MASTER", LOCAL_MASTER),
+            driver_host=environ.get("SPARK_DRIVER_HOST", HOST),
         )
+
+    @property
+    def on_cluster(self) -> bool:
+        return not self.master.startswith("local")
 
     @property
     def state_dir(self) -> Path:
@@ -94,16 +123,22 @@ def spark_submit_command(config: ServerConfig) -> list[str]:
         **DELTA_DEFAULTS,
         **local_engine_settings(config.lakehouse_dir),
         "spark.app.name": "medallion-thrift-server",
+        "spark.master": config.master,
         # On the driver's class path: Thrift sessions do not see jars added at run time.
         "spark.driver.extraClassPath": f"{delta_jars_dir()}/*",
-        "spark.driver.host": HOST,
-        "spark.driver.bindAddress": HOST,
+        "spark.driver.host": config.driver_host,
+        "spark.driver.bindAddress": config.driver_host,
         "spark.plugins": CONNECT_PLUGIN,
         "spark.connect.grpc.binding.address": HOST,
         "spark.connect.grpc.binding.port": str(config.connect_port),
         # the Spark UI stays off: nothing but the two ports listens
         "spark.ui.enabled": "false",
     }
+    if config.on_cluster:
+        # executors fetch the Delta jars from the driver when they start
+        settings["spark.jars"] = ",".join(
+            str(jar) for jar in sorted(delta_jars_dir().glob("*.jar"))
+        )
     # ERROR hides the server's own start-up lines in its log; the server keeps WARN.
     settings.pop("spark.log.level", None)
     command = [str(spark_home() / "bin" / "spark-submit"), "--class", THRIFT_CLASS]
@@ -119,8 +154,14 @@ def spark_submit_command(config: ServerConfig) -> list[str]:
     return command
 
 
+def delta_artifact() -> str:
+    """Delta's artifact for the installed Spark line (one per Spark minor since Delta 4.1)."""
+    spark_line = ".".join(pyspark.__version__.split(".")[:2])
+    return f"delta-spark_{spark_line}_2.13"
+
+
 def delta_package() -> str:
-    return f"io.delta:delta-spark_2.13:{version('delta-spark')}"
+    return f"io.delta:{delta_artifact()}:{version('delta-spark')}"
 
 
 def delta_jars_dir() -> Path:
@@ -132,7 +173,7 @@ def delta_jars_dir() -> Path:
 def resolve_delta_jars(config: ServerConfig) -> Path:
     """Download the Delta jars from Maven Central once (Spark's own Ivy resolution)."""
     jars = delta_jars_dir()
-    if (jars / f"io.delta_delta-spark_2.13-{version('delta-spark')}.jar").exists():
+    if (jars / f"io.delta_{delta_artifact()}-{version('delta-spark')}.jar").exists():
         return jars
     config.state_dir.mkdir(parents=True, exist_ok=True)
     noop = config.state_dir / "resolve_jars.py"

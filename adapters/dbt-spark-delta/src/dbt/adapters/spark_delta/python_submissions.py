@@ -12,6 +12,7 @@ user's `model()` plus dbt's wrapper that writes the result table) runs in the db
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 from dbt.adapters.base import PythonJobHelper
@@ -61,6 +62,21 @@ class SessionPythonJobHelper(_LocalPythonJobHelper):
         return get_or_create_session(self.credentials.server_side_parameters)
 
 
+# One Spark Connect session per server URL. Connect's getOrCreate() returns whatever session
+# the process made first, whatever its URL: a second server would get the first one's session.
+_connect_sessions: dict[str, SparkSession] = {}
+_connect_lock = threading.Lock()
+
+
+def connect_session(url: str) -> SparkSession:
+    """The process's Spark Connect session to `url`, created on first use (or after a stop)."""
+    with _connect_lock:
+        spark = _connect_sessions.get(url)
+        if spark is None or spark.is_stopped:
+            spark = _connect_sessions[url] = SparkSession.builder.remote(url).create()
+        return spark
+
+
 class ConnectPythonJobHelper(_LocalPythonJobHelper):
     method = "connect"
 
@@ -69,7 +85,7 @@ class ConnectPythonJobHelper(_LocalPythonJobHelper):
             raise self._refuse("`connect_url` in the profile (e.g. sc://127.0.0.1:15002)")
 
     def session(self) -> SparkSession:
-        spark = SparkSession.builder.remote(self.credentials.connect_url).getOrCreate()
+        spark = connect_session(self.credentials.connect_url)
         for key, value in self.credentials.server_side_parameters.items():
             if spark.conf.isModifiable(key):
                 spark.conf.set(key, value)
