@@ -4,9 +4,13 @@ server itself is exercised by `make test-thrift`, which runs the end-to-end suit
 from __future__ import annotations
 
 import socket
+from importlib.metadata import version
 from pathlib import Path
 
+import pyspark
 import pytest
+from delta import configure_spark_with_delta_pip
+from pyspark.sql import SparkSession
 
 from lakehouse import thrift_server
 from lakehouse.cli import main
@@ -68,3 +72,48 @@ def test_stop_and_status_without_a_server(
     assert main(["thrift", "stop"]) == 0
     assert "no Thrift server was running" in capsys.readouterr().out
     assert not (tmp_path / "thrift" / "server.pid").exists()
+
+
+def test_the_server_loads_the_jars_the_embedded_session_loads() -> None:
+    builder = configure_spark_with_delta_pip(SparkSession.builder)
+    assert builder._options["spark.jars.packages"] == thrift_server.delta_package()
+    spark_line = ".".join(pyspark.__version__.split(".")[:2])
+    assert thrift_server.delta_package() == (
+        f"io.delta:delta-spark_{spark_line}_2.13:{version('delta-spark')}"
+    )
+
+
+def test_a_cluster_master_ships_the_delta_jars_that_spark_lacks(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    jars = thrift_server.delta_jars_dir()
+    jars.mkdir(parents=True)
+    delta = f"io.delta_{thrift_server.delta_artifact()}-{version('delta-spark')}.jar"
+    # an older Jackson than Spark's: ahead of Spark's own jars it breaks the server's start
+    for name in (
+        delta,
+        "io.delta_delta-storage-4.4.0.jar",
+        "com.fasterxml.jackson.core_jackson-databind-2.13.5.jar",
+    ):
+        (jars / name).touch()
+    master = "spark://127.0.0.1:7077"
+    conf = _conf(
+        thrift_server.spark_submit_command(thrift_server.ServerConfig(tmp_path, master=master))
+    )
+    assert conf["spark.master"] == master
+    shipped = conf["spark.jars"].split(",")
+    assert [Path(jar).name for jar in shipped] == [delta, "io.delta_delta-storage-4.4.0.jar"]
+    assert conf["spark.driver.extraClassPath"].split(":") == shipped
+
+    local = _conf(thrift_server.spark_submit_command(thrift_server.ServerConfig(tmp_path)))
+    assert local["spark.master"] == "local[*]"
+    assert "spark.jars" not in local, "local[*]: the driver's class path is enough"
+
+
+def test_an_unknown_master_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("LAKEHOUSE_DIR", str(tmp_path))
+    assert main(["thrift", "start", "--master", "spark:/127.0.0.1"]) == 1
+    assert "unknown Spark master 'spark:/127.0.0.1'" in capsys.readouterr().out

@@ -125,7 +125,7 @@ def spark_submit_command(config: ServerConfig) -> list[str]:
         "spark.app.name": "medallion-thrift-server",
         "spark.master": config.master,
         # On the driver's class path: Thrift sessions do not see jars added at run time.
-        "spark.driver.extraClassPath": f"{delta_jars_dir()}/*",
+        "spark.driver.extraClassPath": ":".join(str(jar) for jar in delta_classpath()),
         "spark.driver.host": config.driver_host,
         "spark.driver.bindAddress": config.driver_host,
         "spark.plugins": CONNECT_PLUGIN,
@@ -136,9 +136,7 @@ def spark_submit_command(config: ServerConfig) -> list[str]:
     }
     if config.on_cluster:
         # executors fetch the Delta jars from the driver when they start
-        settings["spark.jars"] = ",".join(
-            str(jar) for jar in sorted(delta_jars_dir().glob("*.jar"))
-        )
+        settings["spark.jars"] = ",".join(str(jar) for jar in delta_classpath())
     # ERROR hides the server's own start-up lines in its log; the server keeps WARN.
     settings.pop("spark.log.level", None)
     command = [str(spark_home() / "bin" / "spark-submit"), "--class", THRIFT_CLASS]
@@ -168,6 +166,28 @@ def delta_jars_dir() -> Path:
     """Where the Delta jars (and only they) are resolved: an Ivy home of their own."""
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return cache / "medallion-lakehouse" / f"ivy-delta-{version('delta-spark')}" / "jars"
+
+
+def delta_classpath() -> list[Path]:
+    """The resolved jars that Spark does not ship itself.
+
+    Delta's dependencies include older copies of libraries that Spark ships (Jackson, Hadoop,
+    Parquet, Log4j, …). A class path entry comes before Spark's own jars, so those copies would
+    win and break Spark (Jackson 2.13 under Spark's Jackson 2.21 fails at start-up); the
+    embedded session's `spark.jars.packages` puts them after Spark's, where they are shadowed.
+    """
+    shipped = {_artifact(jar.name) for jar in (spark_home() / "jars").glob("*.jar")}
+    return [
+        jar
+        for jar in sorted(delta_jars_dir().glob("*.jar"))
+        # Ivy names a jar <group>_<artifact>-<version>.jar
+        if _artifact(jar.name.split("_", 1)[-1]) not in shipped
+    ]
+
+
+def _artifact(jar_name: str) -> str:
+    """`jackson-core-2.21.2.jar` → `jackson-core`: the name before the version."""
+    return re.sub(r"-\d[^-]*(-\d[^-]*)?\.jar$", "", jar_name)
 
 
 def resolve_delta_jars(config: ServerConfig) -> Path:

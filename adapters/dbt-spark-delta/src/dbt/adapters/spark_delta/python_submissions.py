@@ -77,6 +77,15 @@ def connect_session(url: str) -> SparkSession:
         return spark
 
 
+def release_connect_session(url: str) -> None:
+    """Stop the process's session to `url`, if there is one: call it before that server stops,
+    or the session's exit hook retries a server that is gone for minutes when Python exits."""
+    with _connect_lock:
+        spark = _connect_sessions.pop(url, None)
+    if spark is not None and not spark.is_stopped:
+        spark.stop()
+
+
 class ConnectPythonJobHelper(_LocalPythonJobHelper):
     method = "connect"
 
