@@ -5,7 +5,8 @@ Only what is asked before a write is answered: the relations of a schema (from
 `information_schema.tables`), the columns of a relation (`DESCRIBE TABLE EXTENDED`, plain or
 `AS JSON`, taken from the columns documented in the project's YAML, with their `data_type`
 where declared, else `string`) and the watermark that
-`incremental_window` reads. Everything else succeeds
+`incremental_window` reads; a schema probe of a query (dbt's `where false limit 0`) gets the
+columns the query names with `as`, typed `string`. Everything else succeeds
 with no rows, so nothing here computes data: the tests judge the SQL text only.
 """
 
@@ -21,6 +22,8 @@ RELATIONS_QUERY = re.compile(r"information_schema`?\.`?tables`?", re.IGNORECASE)
 DESCRIBE = re.compile(
     r"describe\s+table\s+extended\s+(?P<relation>\S+)(?P<json>\s+as\s+json)?", re.IGNORECASE
 )
+# dbt's schema probe (get_empty_subquery_sql): the columns of a query, no rows
+SCHEMA_PROBE = re.compile(r"\)\s+as\s+__dbt_sbq\s+where\s+false", re.IGNORECASE)
 WATERMARK = re.compile(r"\bas\s+watermark\s+from\b", re.IGNORECASE)
 QUERY_COMMENT = re.compile(r"^\s*/\*.*?\*/\s*", re.DOTALL)
 
@@ -63,6 +66,9 @@ class DryRunWarehouse:
             return [_column(n) for n in (*names, "databricks_table_type")], [
                 (*row, "managed") for row in rows
             ]
+        if SCHEMA_PROBE.search(sql):
+            aliases = dict.fromkeys(re.findall(r"\bas\s+`?(\w+)`?", sql, re.IGNORECASE))
+            return [_column(name) for name in aliases if name != "__dbt_sbq"], []
         if WATERMARK.search(sql):
             return [_column("watermark")], [(self.watermark,)]
         described = DESCRIBE.search(sql)
@@ -91,7 +97,8 @@ class DryRunCursor:
 
     def execute(self, operation: str, parameters: Any = None) -> DryRunCursor:
         description, self._rows = self.connection.warehouse.answer(operation)
-        self.description = description or None
+        # a result set with no columns ([]) for a schema probe; no result set (None) otherwise
+        self.description = description if SCHEMA_PROBE.search(operation) else description or None
         return self
 
     def fetchall(self) -> list[tuple]:

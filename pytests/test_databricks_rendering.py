@@ -20,7 +20,7 @@ import pytest
 import sqlfluff
 from databricks_dry_run import DryRunWarehouse, Relation
 
-from lakehouse.project import DbtProject
+from lakehouse.project import DbtProject, scoped_environ
 
 EXPECTED_DIR = Path(__file__).parent / "databricks_expected"
 DUMMY_CREDENTIALS = {
@@ -37,24 +37,20 @@ RENDERED = {
     "gold_daily_sales": "create or replace materialized view",
     "gold_orders_by_customer": "create or replace table",
 }
+# snapshot -> the statement of its first run
+SNAPSHOTS = {"customers_history": "create or replace table"}
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtProject]:
-    saved = {key: os.environ.get(key) for key in DUMMY_CREDENTIALS}
-    os.environ.update(DUMMY_CREDENTIALS)
     state = tmp_path_factory.mktemp("databricks")
-    yield DbtProject(
-        landing_root=Path("/Volumes/main/landing/files"),
-        state_dir=state,
-        schema="medallion",
-        target="databricks",
-    )
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with scoped_environ(DUMMY_CREDENTIALS):
+        yield DbtProject(
+            landing_root=Path("/Volumes/main/landing/files"),
+            state_dir=state,
+            schema="medallion",
+            target="databricks",
+        )
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +59,7 @@ def statements(project: DbtProject) -> dict[str, str]:
     columns = {
         node.name: [(c.name, c.data_type or "string") for c in node.columns.values()]
         for node in manifest.nodes.values()
-        if node.resource_type == "model"
+        if node.resource_type in ("model", "snapshot")
     }
     # silver_orders exists, so its incremental run is the MERGE; the others are created
     warehouse = DryRunWarehouse(
@@ -72,8 +68,9 @@ def statements(project: DbtProject) -> dict[str, str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(databricks_handle.dbsql, "connect", warehouse.connect)
         project.run("--select", *RENDERED)
+        project.invoke("snapshot", "--select", *SNAPSHOTS)
     found = {}
-    for model, statement in RENDERED.items():
+    for model, statement in {**RENDERED, **SNAPSHOTS}.items():
         pattern = re.compile(rf"^{statement} `main`\.`medallion`\.`{model}`", re.IGNORECASE)
         matches = [_normalized(sql) for sql in warehouse.statements]
         matches = [sql for sql in matches if pattern.match(sql)]
@@ -97,7 +94,7 @@ def test_parse_and_ls_with_dummy_credentials(project: DbtProject) -> None:
     assert "customer_changes" in listed
 
 
-@pytest.mark.parametrize("model", list(RENDERED))
+@pytest.mark.parametrize("model", [*RENDERED, *SNAPSHOTS])
 def test_materialization_sends_the_expected_sql(model: str, statements: dict[str, str]) -> None:
     expected_file = EXPECTED_DIR / f"{model}.sql"
     if os.environ.get("UPDATE_EXPECTED_SQL") == "1":
@@ -105,7 +102,7 @@ def test_materialization_sends_the_expected_sql(model: str, statements: dict[str
     assert statements[model] == expected_file.read_text()
 
 
-@pytest.mark.parametrize("model", list(RENDERED))
+@pytest.mark.parametrize("model", [*RENDERED, *SNAPSHOTS])
 def test_expected_sql_is_valid_databricks_sql(model: str) -> None:
     sql = (EXPECTED_DIR / f"{model}.sql").read_text()
     config = sqlfluff.core.FluffConfig.from_path(str(EXPECTED_DIR))

@@ -29,11 +29,11 @@ def _own(manifest: dict, kind: str) -> dict[str, dict]:
     }
 
 
-def test_every_model_source_analysis_and_column_is_documented(manifest: dict) -> None:
+def test_every_model_snapshot_source_analysis_and_column_is_documented(manifest: dict) -> None:
     missing = []
     nodes = _own(manifest, "nodes")
     for uid, node in {**nodes, **_own(manifest, "sources")}.items():
-        if node["resource_type"] not in ("model", "source", "seed", "analysis"):
+        if node["resource_type"] not in ("model", "snapshot", "source", "seed", "analysis"):
             continue
         if not node["description"].strip():
             missing.append(uid)
@@ -41,7 +41,7 @@ def test_every_model_source_analysis_and_column_is_documented(manifest: dict) ->
             f"{uid}.{name}" for name, column in node["columns"].items() if not column["description"]
         ]
     assert missing == []
-    models = [n for n in nodes.values() if n["resource_type"] == "model"]
+    models = [n for n in nodes.values() if n["resource_type"] in ("model", "snapshot")]
     assert all(n["columns"] for n in models), "every model lists its columns"
 
 

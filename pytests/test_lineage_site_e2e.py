@@ -103,11 +103,15 @@ def _drawn(page: Page) -> tuple[set[str], set[tuple[str, str]]]:
     return nodes, edges
 
 
-def test_lineage_view_draws_every_model_source_and_edge(
+def test_lineage_view_draws_every_model_snapshot_source_and_edge(
     lineage_page: Page, site: tuple[str, Path], tmp_path: Path
 ) -> None:
     manifest = _manifest(site)
-    models = {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    models = {
+        uid
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "snapshot")
+    }
     sources = set(manifest["sources"])
     expected_edges = {
         (parent, uid)
@@ -120,7 +124,8 @@ def test_lineage_view_draws_every_model_source_and_edge(
     assert sources - nodes == set(), "sources missing from the lineage graph"
     assert expected_edges - edges == set(), "dependencies not drawn"
     names = {uid.rsplit(".", 1)[-1] for uid in nodes}
-    assert len(models) == 13 and {"customer_changes", "data_quality_metrics"} <= names
+    assert len(models) == 14, "13 models and the snapshot"
+    assert {"customer_changes", "data_quality_metrics", "customers_history"} <= names
     # the medallion path itself, landing -> bronze -> silver -> gold
     path = [
         "source.medallion_lakehouse.landing.orders",
@@ -131,6 +136,11 @@ def test_lineage_view_draws_every_model_source_and_edge(
         "model.medallion_lakehouse.gold_daily_sales",
     ]
     assert set(itertools.pairwise(path)) <= edges
+    history = (
+        "model.medallion_lakehouse.silver_customers",
+        "snapshot.medallion_lakehouse.customers_history",
+    )
+    assert history in edges
 
     canvas = lineage_page.locator("#cy canvas").first.bounding_box()
     assert canvas and canvas["width"] > 500 and canvas["height"] > 300
@@ -149,4 +159,4 @@ def test_every_column_the_engine_reports_is_documented(site: tuple[str, Path]) -
             if not documented.get(column, {}).get("description"):
                 undocumented.append(f"{uid}.{column}")
     assert undocumented == []
-    assert len(catalog["nodes"]) == 13
+    assert len(catalog["nodes"]) == 14, "13 models and the snapshot"

@@ -1,8 +1,9 @@
 """The medallion diagram of docs/architecture.md, generated from dbt's manifest.
 
 Layers are the model folders (bronze, silver, gold, monitoring); a model outside them (the
-Python model) goes to the layer of its first tag that names one. Edges are dbt's dependencies
-between sources and models, so the picture cannot drift from the project.
+Python model, the snapshot) goes to the layer of its first tag that names one. Edges are dbt's
+dependencies between sources, models and snapshots, so the picture cannot drift from the
+project.
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ def _layer(node: Mapping[str, Any]) -> str:
 
 
 def render(manifest: Mapping[str, Any]) -> str:
-    """A Mermaid flowchart: one box per source and model, grouped by layer, with its
+    """A Mermaid flowchart: one box per source, model and snapshot, grouped by layer, with its
     materialization; one arrow per dependency."""
     models = {
-        uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "snapshot")
     }
     boxes: dict[str, list[str]] = {layer: [] for layer in LAYERS}
     for uid, source in sorted(manifest["sources"].items()):
