@@ -3,19 +3,39 @@
     hold, and point the batch view at exactly those files. Returns {'file_count': n}.
 -#}
 {% macro streaming_stage_new_files(landing, file_log, batch_view) %}
-    {#- Cached eagerly: the batch is fixed now, whatever lands while the run goes on. -#}
     {% do streaming_drop_batch(batch_view) %}
+    {%- set listed = run_query(
+        "select landed.path as source_file, unix_micros(landed.modificationTime) as modified_micros, "
+        ~ "landed.length as source_file_size "
+        ~ "from binaryFile.`" ~ landing.location ~ "` with ('recursiveFileLookup' = 'true', "
+        ~ "'pathGlobFilter' = '" ~ landing.file_pattern ~ "') as landed "
+        ~ "left anti join " ~ file_log ~ " as logged on landed.path = logged.source_file"
+    ) -%}
+    {#-
+        The batch is the listing's result, written into the view as literals: reading the view
+        again (the bronze read, then the file log) never lists the folder again, so a file that
+        lands while the run goes on waits for the next run instead of being logged unread.
+        (A cached view over the listing is not enough: Spark may drop and recompute a cache.)
+    -#}
     {% call statement('stage_new_files') %}
-        cache table {{ batch_view }}__files as
+        create or replace temporary view {{ batch_view }}__files as
+        {% if listed.rows | length > 0 -%}
         select
-            landed.path as source_file,
-            landed.modificationTime as source_file_modified_at,
-            landed.length as source_file_size
-        from binaryFile.`{{ landing.location }}` with (
-            'recursiveFileLookup' = 'true', 'pathGlobFilter' = '{{ landing.file_pattern }}'
-        ) as landed
-        left anti join {{ file_log }} as logged
-            on landed.path = logged.source_file
+            source_file,
+            timestamp_micros(modified_micros) as source_file_modified_at,
+            source_file_size
+        from values
+            {%- for file in listed.rows %}
+            ({{ sql_string_literal(file['source_file']) }}, {{ file['modified_micros'] }}, {{ file['source_file_size'] }}){{ ',' if not loop.last }}
+            {%- endfor %}
+            as listed_files (source_file, modified_micros, source_file_size)
+        {%- else -%}
+        select
+            cast(null as string) as source_file,
+            cast(null as timestamp) as source_file_modified_at,
+            cast(null as bigint) as source_file_size
+        where false
+        {%- endif %}
     {% endcall %}
 
     {#- One glob naming each new file: <scheme root>{<path 1>,<path 2>,...}, specials escaped. -#}
