@@ -15,7 +15,7 @@ import pytest
 from pyspark.sql import SparkSession
 
 from engine_target import EMBEDDED
-from lakehouse import bench_report, benchmark, cli, cost_model
+from lakehouse import bench_pins, bench_report, benchmark, cli, cost_model
 from lakehouse.benchmark import Sample, Series
 
 GOLD = {"gold_daily_sales", "gold_customer_lifetime_value", "gold_orders_by_customer"}
@@ -244,3 +244,21 @@ def test_the_report_marks_unmeasured_and_missed_targets() -> None:
     assert "| `p2_incremental_ratio` | ≤ 0.1 | not measured | |" in report
     assert "Missed: `p1_overhead_ratio`. Why, with the profile below" in report
     assert "| silver_orders_checked | view | 0.1 |" in report
+
+
+def test_two_checkouts_are_compared_per_repetition() -> None:
+    samples = {
+        "other: full build": [100.0, 120.0],
+        "this: full build": [80.0, 60.0],
+        "other: incremental build": [50.0, 40.0],
+        "this: incremental build": [50.0, 20.0],
+        "other: pyspark job": [10.0, 10.0],
+        "this: pyspark job": [5.0, 8.0],
+    }
+    compared = bench_pins.compare(samples, "this", "other")
+    assert set(compared) == set(bench_pins.STEPS)
+    full = compared["full build"]
+    assert full["ratio_this_over_other"] == {"median": 0.65, "min": 0.5, "max": 0.8, "n": 2}
+    assert full["other_seconds"]["median"] == 110.0
+    assert compared["incremental build"]["ratio_this_over_other"]["max"] == 1.0
+    assert compared["pyspark job"]["ratio_this_over_other"]["min"] == 0.5
