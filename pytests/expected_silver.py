@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from landed_files import LandedLine, landed_order_lines
 
@@ -104,6 +105,12 @@ def landed_orders(landing_root: Path) -> list[Order]:
             mtimes[line.source_file] -= mtimes[line.source_file] % 1_000_000
         orders.append(to_order(line, mtimes[line.source_file]))
     return orders
+
+
+def silver_values(row: Any) -> tuple:
+    """A silver_orders row read back from Spark as `Order.values` (order_date in UTC)."""
+    order_date = row.order_date.replace(tzinfo=UTC) if row.order_date else None
+    return (row.order_id, row.customer_id, row.amount, row.status, order_date)
 
 
 def expected_silver(orders: list[Order]) -> dict[int, Order]:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 
 import pytest
 from dbt.adapters.spark_delta.python_submissions import release_connect_session
 from expected_gold import expected_daily_sales, expected_enriched
-from expected_silver import expected_silver, landed_orders
+from expected_silver import expected_silver, landed_orders, silver_values
 from pyspark.sql import SparkSession
 
 from engine_target import TARGET
@@ -75,13 +74,7 @@ def _observe(
     spark = SparkSession.builder.remote(f"sc://127.0.0.1:{config.connect_port}").create()
     try:
         silver = {
-            row.order_id: (
-                row.order_id,
-                row.customer_id,
-                row.amount,
-                row.status,
-                row.order_date.replace(tzinfo=UTC) if row.order_date else None,
-            )
+            row.order_id: silver_values(row)
             for row in spark.table(project.table("silver_orders")).collect()
         }
         daily_sales = {

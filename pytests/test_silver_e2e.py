@@ -11,7 +11,7 @@ from datetime import UTC
 from decimal import Decimal
 
 import pytest
-from expected_silver import Order, expected_silver, landed_orders
+from expected_silver import Order, expected_silver, landed_orders, silver_values
 from pyspark.sql import SparkSession
 
 from lakehouse import generate
@@ -34,16 +34,7 @@ def _land(project: DbtProject, batch: int, **options: int) -> None:
 
 def _silver(spark: SparkSession, project: DbtProject) -> dict[int, tuple]:
     rows = spark.table(project.table("silver_orders")).collect()
-    return {
-        row.order_id: (
-            row.order_id,
-            row.customer_id,
-            row.amount,
-            row.status,
-            row.order_date.replace(tzinfo=UTC) if row.order_date else None,
-        )
-        for row in rows
-    }
+    return {row.order_id: silver_values(row) for row in rows}
 
 
 def _version(spark: SparkSession, table: str) -> int:
