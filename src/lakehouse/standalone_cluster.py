@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lakehouse.thrift_server import HOST, ServerError, java_executable, spark_home
+from lakehouse.thrift_server import HOST, ServerError, java_executable, process_alive, spark_home
 
 MASTER_CLASS = "org.apache.spark.deploy.master.Master"
 WORKER_CLASS = "org.apache.spark.deploy.worker.Worker"
@@ -140,7 +140,7 @@ class StandaloneCluster:
                 os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         for pid in reversed(self.pids):
-            while time.monotonic() < deadline and _alive(pid):
+            while time.monotonic() < deadline and process_alive(pid):
                 time.sleep(0.2)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
@@ -151,10 +151,3 @@ class StandaloneCluster:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return os.waitpid(pid, os.WNOHANG)[0] == 0
-    except ChildProcessError:  # reaped already
-        return False

@@ -321,9 +321,9 @@ def stop(config: ServerConfig, timeout: float = 60.0) -> bool:
         return False
     _signal_group(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and process_alive(pid):
         time.sleep(0.5)
-    if _alive(pid):
+    if process_alive(pid):
         _signal_group(pid, signal.SIGKILL)
     config.pid_file.unlink(missing_ok=True)
     return True
@@ -334,7 +334,8 @@ def _signal_group(pid: int, signum: int) -> None:
         os.killpg(pid, signum)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether `pid` still runs (a child of ours is reaped once it has exited)."""
     try:
         finished, _ = os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:  # not our child: ask the kernel
