@@ -24,6 +24,7 @@ DESCRIBE = re.compile(
 )
 # dbt's schema probe (get_empty_subquery_sql): the columns of a query, no rows
 SCHEMA_PROBE = re.compile(r"\)\s+as\s+__dbt_sbq\s+where\s+false", re.IGNORECASE)
+HISTORY = re.compile(r"^\s*describe\s+history\b", re.IGNORECASE)
 WATERMARK = re.compile(r"\bas\s+watermark\s+from\b", re.IGNORECASE)
 QUERY_COMMENT = re.compile(r"^\s*/\*.*?\*/\s*", re.DOTALL)
 
@@ -46,6 +47,8 @@ class DryRunWarehouse:
     existing: dict[str, Relation] = field(default_factory=dict)
     # what `incremental_window` reads from an existing table (the newest timestamp it holds)
     watermark: str = "2026-11-01 00:00:00"
+    # what `describe history` answers for an existing table: its newest commit
+    newest_commit: tuple[int, str, str] = (1, "WRITE", "{}")
     statements: list[str] = field(default_factory=list)
 
     def connect(self, **_: Any) -> DryRunConnection:
@@ -69,6 +72,9 @@ class DryRunWarehouse:
         if SCHEMA_PROBE.search(sql):
             aliases = dict.fromkeys(re.findall(r"\bas\s+`?(\w+)`?", sql, re.IGNORECASE))
             return [_column(name) for name in aliases if name != "__dbt_sbq"], []
+        if HISTORY.search(QUERY_COMMENT.sub("", sql, count=1)):
+            names = ("version", "operation", "operationParameters")
+            return [_column(n) for n in names], [self.newest_commit]
         if WATERMARK.search(sql):
             return [_column("watermark")], [(self.watermark,)]
         described = DESCRIBE.search(sql)

@@ -2,9 +2,10 @@
     Post-hook of data_quality_metrics: print this run's expectation results in dbt's output,
     one line per expectation that failed on at least one row, e.g.
       silver_orders: expectation valid_customer (warn) failed on 244 of 29120 rows: kept, warned
+    A run with nothing new appended nothing, and reads nothing.
 -#}
 {% macro log_expectation_results() %}
-    {%- if execute -%}
+    {%- if execute and change_feed_versions_read() -%}
         {%- set results = run_query(
             "select table_name, expectation_name, expectation_action, rows_failed, rows_checked, action_taken"
             ~ " from " ~ this ~ " where run_id = '" ~ invocation_id ~ "' and rows_failed > 0"

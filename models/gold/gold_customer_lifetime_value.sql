@@ -1,4 +1,4 @@
-{{ config(materialized='materialized_view') }}
+{{ config(materialized='materialized_view', unique_key=['customer_id', 'customer_name', 'customer_segment']) }}
 
 with enriched_orders as (
 

@@ -1,4 +1,4 @@
-{{ config(materialized='materialized_view') }}
+{{ config(materialized='materialized_view', unique_key=['date', 'region']) }}
 
 with enriched_orders as (
 

@@ -1,15 +1,20 @@
-{{ config(full_refresh=false, post_hook='{{ log_expectation_results() }}') }}
+{{ config(
+    full_refresh=false,
+    post_hook=['{{ record_change_feed_offsets() }}', '{{ log_expectation_results() }}'],
+) }}
 
 -- Runs after the models it reports on, so a run that a `fail` expectation stopped appends nothing.
 -- depends_on: {{ ref('silver_orders') }}
 -- depends_on: {{ ref('quarantine_orders') }}
 
 {%- set expectations = model_expectations('silver_orders') %}
+{%- set feed = change_feed([ref('bronze_orders')]) %}
+{{ change_feed_marker(feed) }}
 
 with checked_orders as (
 
     select * from {{ ref('silver_orders_checked') }}
-    {{ incremental_window(watermark_column='source_processed_through') }}
+    {{ incremental_window(watermark_column='source_processed_through', feed=feed) }}
 
 ),
 
@@ -64,6 +69,10 @@ final as (
         surviving_records - orders_merged as duplicates_suppressed,
         source_processed_through
     from per_expectation
+    {%- if feed.mode == 'none' %}
+    -- nothing new: no rows (an aggregate over no rows would still give one)
+    where false
+    {%- endif %}
 
 )
 

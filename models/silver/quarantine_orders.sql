@@ -1,12 +1,16 @@
 {{ config(
     unique_key=['source_file', 'source_line_number'],
     skip_matched_step=true,
+    post_hook='{{ record_change_feed_offsets() }}',
 ) }}
+
+{%- set feed = change_feed([ref('bronze_orders')]) %}
+{{ change_feed_marker(feed) }}
 
 with checked_orders as (
 
     select * from {{ ref('silver_orders_checked') }}
-    {{ incremental_window() }}
+    {{ incremental_window(feed=feed) }}
 
 ),
 

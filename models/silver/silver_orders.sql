@@ -1,14 +1,19 @@
 {{ config(
     unique_key='order_id',
     matched_condition=newer_version_condition(['customer_id', 'amount', 'status', 'order_date']),
+    tblproperties={'delta.enableChangeDataFeed': 'true'},
+    post_hook='{{ record_change_feed_offsets() }}',
 ) }}
 
 {%- set fail_rules = model_expectations(model.name, ['fail']) %}
+{#- bronze_orders commits only when a file is new: without a commit since the last run, silver_orders writes nothing #}
+{%- set feed = change_feed([ref('bronze_orders')]) %}
+{{ change_feed_marker(feed) }}
 
 with checked_orders as (
 
     select * from {{ ref('silver_orders_checked') }}
-    {{ incremental_window() }}
+    {{ incremental_window(feed=feed) }}
 
 ),
 

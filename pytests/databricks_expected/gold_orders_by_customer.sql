@@ -3,7 +3,7 @@ create or replace table `main`.`medallion`.`gold_orders_by_customer`
       CLUSTER BY (customer_id, order_date)
       as
       with enriched_orders as (
-    select * from `main`.`medallion`.`silver_orders_enriched`
+        select * from `main`.`medallion`.`silver_orders_enriched`
 ),
 final as (
     select

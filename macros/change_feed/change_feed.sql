@@ -1,0 +1,58 @@
+{#-
+    What a change-feed consumer reads in this run: for each upstream Delta table, the commits
+    after the version this model consumed last (kept in change_feed_offsets), read from
+    Delta's commit log only. Returns
+
+      {'mode': 'all' | 'changes' | 'none',
+       'upstreams': {name: {'relation', 'consumed', 'current', 'changed'}}}
+
+    mode 'all': recompute from the whole upstream (first build, --full-refresh, no offset yet,
+    or an upstream that was rebuilt, overwritten or restored since, whose change feed would
+    replay the whole table); 'none': no upstream has a commit since the last run, so the model
+    has nothing to do; 'changes': read the change feed of the upstreams marked `changed`,
+    versions consumed + 1 to current.
+-#}
+{% macro change_feed(upstreams, incremental=none) %}
+    {%- set incremental = is_incremental() if incremental is none else incremental -%}
+    {%- set feed = {'mode': 'all', 'upstreams': {}} -%}
+    {%- if not execute -%}
+        {{ return(feed) }}
+    {%- endif -%}
+    {%- set consumed = consumed_change_feed_offsets() if incremental else {} -%}
+    {%- set rebuilt = [] -%}
+    {%- for relation in upstreams -%}
+        {%- set name = relation.identifier -%}
+        {#- an upstream not built yet (only when compiling alone, as the SQL linter does) has no version -#}
+        {%- set exists = adapter.get_relation(relation.database, relation.schema, relation.identifier) is not none -%}
+        {%- set current = delta_history(relation)[0]['version'] if exists else none -%}
+        {%- set last = consumed.get(name) -%}
+        {%- set changed = last is none or current != last -%}
+        {%- if current is none -%}
+            {%- do rebuilt.append(name) -%}
+        {%- elif last is none or current < last -%}
+            {%- do rebuilt.append(name) -%}
+        {%- elif changed -%}
+            {%- for commit in delta_history(relation, current - last) if commit['version'] > last -%}
+                {%- if commit['operation'] in change_feed_rebuild_operations()
+                    or 'Overwrite' in commit['parameters'] -%}
+                    {%- do rebuilt.append(name) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+        {%- do feed['upstreams'].update({name: {
+            'relation': relation, 'consumed': last, 'current': current, 'changed': changed,
+        }}) -%}
+    {%- endfor -%}
+    {%- set any_changed = feed['upstreams'].values() | selectattr('changed') | list | length > 0 -%}
+    {%- if incremental and not rebuilt -%}
+        {%- do feed.update({'mode': 'changes' if any_changed else 'none'}) -%}
+    {%- endif -%}
+    {%- if feed['mode'] != 'none' -%}
+        {%- set read = feed['upstreams'] | list if feed['mode'] == 'all' else
+            feed['upstreams'].items() | selectattr('1.changed') | map(attribute='0') | list -%}
+        {{ log(this.identifier ~ ': reads ' ~ feed['mode'] ~ ' of ' ~ (read | join(', '))
+            ~ ('; rebuilt since the last run: ' ~ (rebuilt | unique | join(', ')) if incremental and rebuilt else ''),
+            info=true) }}
+    {%- endif -%}
+    {{ return(feed) }}
+{% endmacro %}
