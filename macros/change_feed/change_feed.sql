@@ -11,8 +11,11 @@
     replay the whole table); 'none': no upstream has a commit since the last run, so the model
     has nothing to do; 'changes': read the change feed of the upstreams marked `changed`,
     versions consumed + 1 to current.
+
+    `landing_sources` (Spark): landing sources read whole; their "version" is the fingerprint
+    of their file listing (landing_fingerprint), and any change means mode 'all'.
 -#}
-{% macro change_feed(upstreams, incremental=none) %}
+{% macro change_feed(upstreams, incremental=none, landing_sources=[]) %}
     {%- set incremental = is_incremental() if incremental is none else incremental -%}
     {%- set feed = {'mode': 'all', 'upstreams': {}} -%}
     {%- if not execute -%}
@@ -22,8 +25,14 @@
     {%- set rebuilt = [] -%}
     {%- for relation in upstreams -%}
         {%- set name = relation.identifier -%}
-        {#- an upstream not built yet (only when compiling alone, as the SQL linter does) has no version -#}
-        {%- set exists = adapter.get_relation(relation.database, relation.schema, relation.identifier) is not none -%}
+        {#-
+            No version: an upstream not built yet (only when compiling alone, as the SQL linter
+            does), a unit test's fixture, and Databricks' native streaming tables and materialized views, which keep
+            no history to read: the model then reads the whole upstream, as on a first build.
+        -#}
+        {%- set found = adapter.get_relation(relation.database, relation.schema, relation.identifier)
+            if relation.schema else none -%}
+        {%- set exists = found is not none and found.type not in ('materialized_view', 'streaming_table') -%}
         {%- set current = delta_history(relation)[0]['version'] if exists else none -%}
         {%- set last = consumed.get(name) -%}
         {%- set changed = last is none or current != last -%}
@@ -41,6 +50,17 @@
         {%- endif -%}
         {%- do feed['upstreams'].update({name: {
             'relation': relation, 'consumed': last, 'current': current, 'changed': changed,
+        }}) -%}
+    {%- endfor -%}
+    {%- for source_relation in landing_sources -%}
+        {%- set name = landing_source_node(source_relation).source_name ~ '.' ~ source_relation.identifier -%}
+        {%- set current = landing_fingerprint(source_relation) -%}
+        {%- set changed = consumed.get(name) != current -%}
+        {%- if changed -%}
+            {%- do rebuilt.append(name) -%}
+        {%- endif -%}
+        {%- do feed['upstreams'].update({name: {
+            'relation': source_relation, 'consumed': consumed.get(name), 'current': current, 'changed': changed,
         }}) -%}
     {%- endfor -%}
     {%- set any_changed = feed['upstreams'].values() | selectattr('changed') | list | length > 0 -%}

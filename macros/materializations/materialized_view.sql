@@ -14,16 +14,23 @@
          one commit, deleting the keys whose rows are gone;
       4. records the upstream versions it read.
     The first run, `--full-refresh`, a model without `unique_key`, and an upstream rebuilt
-    since the last run recompute the whole table, replaced in one commit.
+    since the last run recompute the whole table, replaced in one commit. A view over landing
+    files (no change feed) is recomputed when their listing changed, and does nothing otherwise.
 -#}
 {% materialization materialized_view, adapter='spark' %}
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set unique_key = config.get('unique_key') -%}
     {%- set keys = [unique_key] if unique_key is string else (unique_key or []) -%}
-    {%- set incremental = keys and existing_relation is not none and existing_relation.is_table
+    {%- set incremental = existing_relation is not none and existing_relation.is_table
         and not should_full_refresh() -%}
-    {%- set feed = change_feed(materialized_view_upstreams(model), incremental=incremental) -%}
+    {%- set upstreams = materialized_view_upstreams(model) -%}
+    {%- set feed = change_feed(
+        upstreams['tables'], incremental=incremental, landing_sources=upstreams['landing_sources']
+    ) -%}
+    {%- if feed['mode'] == 'changes' and not keys -%}
+        {%- do feed.update({'mode': 'all'}) -%}
+    {%- endif -%}
 
     {{ run_hooks(pre_hooks) }}
 

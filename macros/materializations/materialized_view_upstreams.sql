@@ -1,5 +1,9 @@
-{#- The relations of the models and snapshots a materialized view selects from. -#}
+{#-
+    The relations a materialized view selects from: {'tables': models and snapshots,
+    'landing_sources': landing sources, read whole}.
+-#}
 {% macro materialized_view_upstreams(model_node) %}
+    {%- set landing_sources = [] -%}
     {%- set relations = [] -%}
     {%- for node_id in model_node.depends_on.nodes -%}
         {%- set node = graph.nodes.get(node_id) -%}
@@ -7,7 +11,10 @@
             {%- do relations.append(api.Relation.create(
                 database=node.database, schema=node.schema, identifier=node.alias, type='table'
             )) -%}
+        {%- elif node_id in graph.sources -%}
+            {%- set source_node = graph.sources[node_id] -%}
+            {%- do landing_sources.append(source(source_node.source_name, source_node.name)) -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ return(relations) }}
+    {{ return({'tables': relations, 'landing_sources': landing_sources}) }}
 {% endmacro %}

@@ -3,7 +3,12 @@
     matched_condition=changed_columns_condition(['customer_name', 'email', 'customer_segment', 'region']),
     not_matched_by_source_action='delete',
     tblproperties={'delta.enableChangeDataFeed': 'true'},
+    post_hook='{{ record_change_feed_offsets() }}',
 ) }}
+
+{#- without a commit of bronze_customers since the last run, nothing is merged (on Spark) #}
+{%- set feed = change_feed([ref('bronze_customers')]) %}
+{{ change_feed_marker(feed) }}
 
 with bronze_customers as (
 
