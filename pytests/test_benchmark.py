@@ -158,6 +158,7 @@ def test_one_loop_visits_every_scale_from_the_same_history(tmp_path: Path) -> No
     assert results["p2"]["increment_orders"] == 3
     assert results["p2"]["ratio"] == Series([13 / 100, 23 / 200]).summary()
     assert results["p2"]["noop_seconds"]["median"] == 5.0
+    assert results["p2"]["noop_ratio"] == Series([5 / 100, 5 / 200]).summary()
     # P3: that batch after 300 vs after 100 orders of history (13/11, 23/21)
     assert results["p3"]["ratio_largest_vs_smallest"] == Series([13 / 11, 23 / 21]).summary()
     assert set(results["p3"]["ratio_vs_smallest"]) == {"200", "300"}
@@ -196,6 +197,7 @@ def test_quick_mode_writes_the_report_results_and_plots(
     for key in ("p1_overhead_ratio", "p2_incremental_ratio", "p4_duckdb_ratio"):
         assert results[key] > 0, key
     assert results["p3_history_ratio"] is None  # one scale: no history to compare
+    assert results["noop_ratio"] is None  # quick mode: no no-op build
     assert results["plan"] == {"scales": [2_000], "repeats": 1, "quick": True}
     p1 = results["p1"]["2000"]
     assert set(p1["duckdb_layer_seconds"]) >= {"bronze_orders", "silver_orders", *GOLD}
@@ -242,6 +244,7 @@ def test_the_report_marks_unmeasured_and_missed_targets() -> None:
     assert "| `p1_overhead_ratio` | ≤ 1.25 | 1.50 | no |" in report
     assert "| `p4_duckdb_ratio` | ≤ 4.0 | 2.00 | yes |" in report
     assert "| `p2_incremental_ratio` | ≤ 0.1 | not measured | |" in report
+    assert "| `noop_ratio` | ≤ 0.1 | not measured | |" in report
     assert "Missed: `p1_overhead_ratio`. Why, with the profile below" in report
     assert "| silver_orders_checked | view | 0.1 |" in report
 

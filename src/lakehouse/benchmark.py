@@ -593,6 +593,8 @@ def run(plan: Plan, workdir: Path, progress: Callable[[str], None]) -> dict[str,
         "noop_seconds": Series([s.seconds for s in noop]).summary() if noop else None,
         "full_seconds": Series(full_s).summary(),
         "ratio": ratio_series(inc_s, full_s).summary(),
+        # a build with nothing new vs the same repetition's full build
+        "noop_ratio": ratio_series([s.seconds for s in noop], full_s).summary() if noop else None,
         "incremental_model_seconds": model_seconds(incremental[-1].run_results),
         "noop_model_seconds": node_medians(noop, "model.") if noop else None,
         "where_time_goes": {
