@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC
 from pathlib import Path
 
 import duckdb
 import pytest
 from expected_gold import expected_daily_sales, expected_enriched, expected_lifetime_value
+from gold_tables import daily_sales, lifetime_value
 from pyspark.sql import SparkSession
 
 from lakehouse import duckdb_pipeline, generate
@@ -29,30 +29,6 @@ def project(new_project: Callable[[str], DbtProject]) -> DbtProject:
     return new_project("gold")
 
 
-def _utc(value):
-    return value.replace(tzinfo=UTC) if value is not None else None
-
-
-def _daily_sales(spark: SparkSession, project: DbtProject) -> dict[tuple, tuple]:
-    return {
-        (r.date, r.region): (r.order_count, r.total_sales, r.avg_order_value, r.unique_customers)
-        for r in spark.table(project.table("gold_daily_sales")).collect()
-    }
-
-
-def _lifetime_value(spark: SparkSession, project: DbtProject) -> dict[tuple, tuple]:
-    return {
-        (r.customer_id, r.customer_name, r.customer_segment): (
-            r.total_orders,
-            r.lifetime_value,
-            _utc(r.first_order_date),
-            _utc(r.last_order_date),
-            r.avg_order_value,
-        )
-        for r in spark.table(project.table("gold_customer_lifetime_value")).collect()
-    }
-
-
 def _rows(spark: SparkSession, table: str) -> list[tuple]:
     return sorted(map(tuple, spark.table(table).collect()), key=repr)
 
@@ -64,8 +40,10 @@ def test_gold_matches_an_independent_computation_after_every_run(
         generate.land(project.landing_root, batch, 1, ORDERS_PER_BATCH, customers=CUSTOMERS)
         project.run()  # models only: the data tests run in the silver and history builds
         enriched = expected_enriched(project.landing_root)
-        assert _daily_sales(spark, project) == expected_daily_sales(enriched)
-        assert _lifetime_value(spark, project) == expected_lifetime_value(enriched)
+        sales = daily_sales(spark, project.table("gold_daily_sales"))
+        assert sales == expected_daily_sales(enriched)
+        value = lifetime_value(spark, project.table("gold_customer_lifetime_value"))
+        assert value == expected_lifetime_value(enriched)
         by_customer = spark.table(project.table("gold_orders_by_customer"))
         assert by_customer.count() == len(enriched)
     statuses = {o.status for o in enriched}

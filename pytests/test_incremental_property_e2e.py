@@ -15,10 +15,10 @@ import os
 import random
 import shutil
 from collections.abc import Callable
-from datetime import UTC
 
 import pytest
 from expected_gold import expected_daily_sales, expected_enriched, expected_lifetime_value
+from gold_tables import daily_sales, enriched_orders, lifetime_value
 from pyspark.sql import SparkSession
 
 from lakehouse import generate
@@ -45,63 +45,16 @@ DOWNSTREAM = (
 LINEAGE = {"source_file", "source_file_modified_at", "source_line_number"}
 
 
-def _utc(value):
-    return value.replace(tzinfo=UTC) if value is not None else None
-
-
 def _version(spark: SparkSession, table: str) -> int:
     return spark.sql(f"describe history {table} limit 1").first().version
 
 
 def _observed(spark: SparkSession, project: DbtProject) -> dict[str, object]:
-    enriched = spark.table(project.table("silver_orders_enriched")).collect()
-    by_customer = spark.table(project.table("gold_orders_by_customer")).collect()
     return {
-        "enriched": sorted(
-            (
-                r.order_id,
-                r.customer_id,
-                r.amount,
-                r.status,
-                _utc(r.order_date),
-                r.customer_name,
-                r.customer_segment,
-                r.region,
-            )
-            for r in enriched
-        ),
-        "by_customer": sorted(
-            (
-                r.order_id,
-                r.customer_id,
-                r.amount,
-                r.status,
-                _utc(r.order_date),
-                r.customer_name,
-                r.customer_segment,
-                r.region,
-            )
-            for r in by_customer
-        ),
-        "daily_sales": {
-            (r.date, r.region): (
-                r.order_count,
-                r.total_sales,
-                r.avg_order_value,
-                r.unique_customers,
-            )
-            for r in spark.table(project.table("gold_daily_sales")).collect()
-        },
-        "lifetime_value": {
-            (r.customer_id, r.customer_name, r.customer_segment): (
-                r.total_orders,
-                r.lifetime_value,
-                _utc(r.first_order_date),
-                _utc(r.last_order_date),
-                r.avg_order_value,
-            )
-            for r in spark.table(project.table("gold_customer_lifetime_value")).collect()
-        },
+        "enriched": enriched_orders(spark, project.table("silver_orders_enriched")),
+        "by_customer": enriched_orders(spark, project.table("gold_orders_by_customer")),
+        "daily_sales": daily_sales(spark, project.table("gold_daily_sales")),
+        "lifetime_value": lifetime_value(spark, project.table("gold_customer_lifetime_value")),
     }
 
 

@@ -27,8 +27,9 @@
         {%- set name = relation.identifier -%}
         {#-
             No version: an upstream not built yet (only when compiling alone, as the SQL linter
-            does), a unit test's fixture, and Databricks' native streaming tables and materialized views, which keep
-            no history to read: the model then reads the whole upstream, as on a first build.
+            does), a unit test's fixture, and Databricks' native streaming tables and
+            materialized views, which keep no history to read: the model then reads the whole
+            upstream, as on a first build.
         -#}
         {%- set found = adapter.get_relation(relation.database, relation.schema, relation.identifier)
             if relation.schema else none -%}
@@ -36,9 +37,7 @@
         {%- set current = delta_history(relation)[0]['version'] if exists else none -%}
         {%- set last = consumed.get(name) -%}
         {%- set changed = last is none or current != last -%}
-        {%- if current is none -%}
-            {%- do rebuilt.append(name) -%}
-        {%- elif last is none or current < last -%}
+        {%- if current is none or last is none or current < last -%}
             {%- do rebuilt.append(name) -%}
         {%- elif changed -%}
             {%- for commit in delta_history(relation, current - last) if commit['version'] > last -%}

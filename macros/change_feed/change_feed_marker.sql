@@ -5,17 +5,10 @@
     and on Spark its MERGE is not run at all (spark__get_merge_sql).
 -#}
 {% macro change_feed_marker(feed) %}
-    {%- if feed['mode'] != 'none' and feed['upstreams'] -%}
-        {%- set versions = {} -%}
-        {%- for name, upstream in feed['upstreams'].items() -%}
-            {%- if upstream['current'] is not none -%}
-                {%- do versions.update({name: upstream['current']}) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- if versions %}
--- change_feed_offsets: {{ tojson(versions) }}
-        {%- endif -%}
-    {%- elif feed['mode'] == 'none' %}
+    {%- set versions = change_feed_versions(feed) -%}
+    {%- if feed['mode'] == 'none' %}
 -- change_feed: nothing new
+    {%- elif versions %}
+-- change_feed_offsets: {{ tojson(versions) }}
     {%- endif -%}
 {% endmacro %}

@@ -54,8 +54,7 @@
 
     {%- if feed['mode'] != 'none' -%}
         {% do persist_docs(target_relation, model) %}
-        {%- set marker = change_feed_marker(feed) -%}
-        {% do record_change_feed_offsets(fromjson(marker.split(': ', 1)[1]) if ': ' in marker else {}) %}
+        {% do record_change_feed_offsets(change_feed_versions(feed)) %}
     {%- endif -%}
 
     {{ run_hooks(post_hooks) }}
