@@ -1,7 +1,10 @@
 """Property: after every run of a random sequence of landings, every table after silver (built
 from the change feeds of its inputs) equals an independent computation over the landed files,
 a run with nothing new commits nothing after bronze_orders, and `--full-refresh` gives the
-same tables.
+same tables. Each run is a `dbt build`, whose data tests read what the run wrote
+(macros/data_tests/): the change feed after new data, nothing after a run with nothing new; a
+key written during a run is counted against the whole table, and `full_checks` reads whole
+tables.
 
 The steps, drawn from a seeded generator: new order batches (later versions that change status,
 amount, date or customer; stale versions; duplicates), a customer delivery alone (customers
@@ -11,18 +14,24 @@ old modification time (a late file), and runs with nothing new.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
 from collections.abc import Callable
+from contextlib import nullcontext
 
 import pytest
+from dbt.cli.main import dbtRunnerResult
+from dbt_common.events.base_types import EventMsg
 from expected_gold import expected_daily_sales, expected_enriched, expected_lifetime_value
 from gold_tables import daily_sales, enriched_orders, lifetime_value
 from pyspark.sql import SparkSession
 
+from engine_target import EMBEDDED
 from lakehouse import generate
 from lakehouse.project import DbtProject
+from lakehouse.spark_metrics import SparkWork, measure_work
 
 pytestmark = pytest.mark.e2e
 
@@ -39,6 +48,14 @@ DOWNSTREAM = (
     "silver_orders_enriched",
     "gold_daily_sales",
     "gold_customer_lifetime_value",
+    "gold_orders_by_customer",
+)
+# incremental tables whose data tests read the commits of the run (`__written_in_this_run__`)
+NARROWED = (
+    "bronze_orders",
+    "quarantine_orders",
+    "silver_orders",
+    "silver_orders_enriched",
     "gold_orders_by_customer",
 )
 # lineage: after incremental runs silver keeps the first delivery of an unchanged line
@@ -102,9 +119,59 @@ def _land(project: DbtProject, step: str, state: dict[str, int], rng: random.Ran
         os.utime(copy, (old, old))
 
 
+def _test_sql(result: dbtRunnerResult) -> dict[str, str]:
+    """Compiled SQL of every data test the invocation ran, by test name."""
+    return {
+        run.node.name: run.node.compiled_code
+        for run in result.result.results
+        if run.node.resource_type == "test"
+    }
+
+
+def _failed(result: dbtRunnerResult) -> set[str]:
+    return {run.node.name for run in result.result.results if run.status in ("fail", "error")}
+
+
+def _narrowed_tests(project: DbtProject) -> set[str]:
+    """The tests of NARROWED tables configured to read what the run wrote."""
+    manifest = json.loads((project.state_dir / "target" / "manifest.json").read_text())
+    return {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and node["config"].get("where") == "__written_in_this_run__"
+        and node.get("attached_node", "").split(".")[-1] in NARROWED
+    }
+
+
+def _duplicate_during_a_test_run(spark: SparkSession, project: DbtProject) -> dict[str, set]:
+    """A writer outside dbt duplicates an old order of enriched while `dbt test` runs; then a
+    `dbt test` with nothing written, and one with `full_checks`."""
+    enriched = project.table("silver_orders_enriched")
+    oldest = spark.sql(f"select min(order_id) as order_id from {enriched}").first().order_id
+    injected: list[int] = []
+
+    def duplicate_an_old_order(event: EventMsg) -> None:
+        if event.info.name == "LogStartLine" and not injected:
+            spark.sql(f"insert into {enriched} select * from {enriched} where order_id = {oldest}")
+            injected.append(oldest)
+
+    during_run = _failed(project.invoke("test", check=False, on_event=duplicate_an_old_order))
+    after_run = _failed(project.invoke("test", check=False))
+    project.extra_vars["full_checks"] = True
+    full_checks = _failed(project.invoke("test", check=False))
+    del project.extra_vars["full_checks"]
+    return {"during_run": during_run, "after_run": after_run, "full_checks": full_checks}
+
+
+def _tables_read(work: SparkWork) -> dict[str, int]:
+    """The files each scanned table had read (0: data skipping pruned every file)."""
+    return {table.rsplit(".", 1)[-1]: files for table, files in work.files_read.items()}
+
+
 @pytest.fixture(scope="module")
 def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> list[dict]:
-    """Land and run each step; what each run left behind, and what it should have."""
+    """Land and build each step; what each run left behind, and what it should have."""
     project = new_project("property")
     rng = random.Random(SEED)
     state = {"batch": 0, "delivery": 0}
@@ -114,7 +181,9 @@ def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> list[
     for step in STEPS:
         _land(project, step, state, rng)
         before = {name: _version(spark, project.table(name)) for name in DOWNSTREAM}
-        project.run()
+        measured = EMBEDDED and step == "nothing_new"
+        with measure_work(spark) if measured else nullcontext() as work:
+            result = project.build()
         after = {name: _version(spark, project.table(name)) for name in DOWNSTREAM}
         observed.append(
             {
@@ -122,13 +191,25 @@ def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> list[
                 "tables": _observed(spark, project),
                 "expected": _expected(project),
                 "committed": sorted(name for name in DOWNSTREAM if after[name] != before[name]),
+                "test_sql": _test_sql(result),
+                "files_read": _tables_read(work) if work is not None else None,
             }
         )
+    narrowed = _narrowed_tests(project)
     tables = {name: project.table(name) for name in DOWNSTREAM if name != "data_quality_metrics"}
     incremental = {name: _rows(spark, table) for name, table in tables.items()}
+    checks = _duplicate_during_a_test_run(spark, project)
     project.run("--full-refresh")
     refreshed = {name: _rows(spark, table) for name, table in tables.items()}
-    observed.append({"step": "full_refresh", "incremental": incremental, "refreshed": refreshed})
+    observed.append(
+        {
+            "step": "full_refresh",
+            "incremental": incremental,
+            "refreshed": refreshed,
+            "narrowed": narrowed,
+            "checks": checks,
+        }
+    )
     return observed
 
 
@@ -162,3 +243,41 @@ def test_full_refresh_gives_the_same_tables(runs: list[dict]) -> None:
     final = runs[-1]
     for name, rows in final["incremental"].items():
         assert final["refreshed"][name] == rows, name
+
+
+def test_after_new_data_each_test_reads_the_change_feed(runs: list[dict]) -> None:
+    narrowed = runs[-1]["narrowed"]
+    assert len(narrowed) >= 12, sorted(narrowed)
+    for run in (run for run in runs[:-1] if run["step"] == "orders"):
+        sql = {name: code for name, code in run["test_sql"].items() if name in narrowed}
+        assert sql.keys() == narrowed
+        whole = sorted(name for name, code in sql.items() if "table_changes(" not in code)
+        assert not whole, whole
+        for name, code in sql.items():
+            if name.startswith("unique_"):  # the written keys, counted over the table
+                assert " version as of " in code, name
+
+
+def test_after_nothing_new_tests_read_nothing(runs: list[dict]) -> None:
+    narrowed = runs[-1]["narrowed"]
+    (run,) = [run for run in runs[:-1] if run["step"] == "nothing_new"]
+    sql = {name: code for name, code in run["test_sql"].items() if name in narrowed}
+    assert sql.keys() == narrowed
+    for name, code in sql.items():
+        assert "where false" in code and "table_changes(" not in code, name
+    if run["files_read"] is not None:  # embedded Spark: its status store shows what was read
+        assert run["files_read"], "no file scan found: have the plans' names changed?"
+        read = {table for table, files in run["files_read"].items() if files > 0}
+        # Read on purpose: bookkeeping (offsets, file logs, the monitoring tables and their
+        # tests), bronze_orders' files of the last `landing_freshness_hours` (fresh_within), and
+        # silver_customers, which the snapshot customers_history compares on every run.
+        expected_reads = {"bronze_orders", "silver_customers"}
+        pipeline = {*DOWNSTREAM, "bronze_orders"} - {"data_quality_metrics"}
+        assert read & pipeline <= expected_reads, str(sorted(run["files_read"].items()))
+
+
+def test_a_key_written_during_a_run_is_counted_against_the_whole_table(runs: list[dict]) -> None:
+    checks = runs[-1]["checks"]
+    assert checks["during_run"] == {"unique_silver_orders_enriched_order_id"}
+    assert checks["after_run"] == set()  # nothing written since: nothing read
+    assert checks["full_checks"] == {"unique_silver_orders_enriched_order_id"}

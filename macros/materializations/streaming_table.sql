@@ -14,7 +14,8 @@
     If a run stops between 3 and 4, the next run sees that the table is ahead of the log and
     first records the files already in the table (streaming_recover_file_log), so a file is
     never ingested twice. `--full-refresh` rebuilds the table from every landed file and
-    starts a new log.
+    starts a new log. The table keeps a change feed (appends only, so it costs nothing), from
+    which data tests read the rows of this run (rows_written_in_this_run).
 -#}
 {% materialization streaming_table, adapter='spark' %}
     {%- set target_relation = this.incorporate(type='table') -%}
@@ -33,6 +34,10 @@
     {%- if full_refresh -%}
         {%- call statement('main') -%}
             {{ create_table_as(False, target_relation, sql) }}
+        {%- endcall -%}
+        {#- appends only: the change feed costs nothing, and data tests read this run's rows from it -#}
+        {%- call statement('enable_change_feed') -%}
+            alter table {{ target_relation }} set tblproperties ('delta.enableChangeDataFeed' = 'true')
         {%- endcall -%}
     {%- elif new_files.file_count > 0 -%}
         {%- call statement('main') -%}

@@ -2,7 +2,8 @@
     What the Delta commits a node made between `started_at` and `completed_at` (naive UTC
     datetimes, dbt's node timing) wrote, from the table's history (`operationMetrics`):
     {inserted, updated, deleted} row counts summed over those commits, or none when the engine
-    keeps no history for the relation.
+    keeps no history for the relation. A model whose compiled code says its change feed had
+    nothing new (change_feed_marker) committed nothing: no history is read for it.
 -#}
 {% macro delta_write_metrics(node, started_at, completed_at) %}
     {{ return(adapter.dispatch('delta_write_metrics')(node, started_at, completed_at)) }}
@@ -11,6 +12,9 @@
 {% macro default__delta_write_metrics(node, started_at, completed_at) %}
     {%- if node.config.materialized in ('view', 'ephemeral') -%}
         {{ return(none) }}
+    {%- endif -%}
+    {%- if '-- change_feed: nothing new' in (node.compiled_code or '') -%}
+        {{ return({'inserted': 0, 'updated': 0, 'deleted': 0}) }}
     {%- endif -%}
     {%- set relation = adapter.get_relation(node.database, node.schema, node.alias) -%}
     {%- if relation is none or relation.is_view -%}

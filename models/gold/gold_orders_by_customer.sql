@@ -3,6 +3,7 @@
     incremental_strategy='merge',
     unique_key='order_id',
     liquid_clustered_by=['customer_id', 'order_date'],
+    tblproperties={'delta.enableChangeDataFeed': 'true'},
     post_hook='{{ record_change_feed_offsets() }}',
 ) }}
 

@@ -1,6 +1,7 @@
 {{ config(
     unique_key=['source_file', 'source_line_number'],
     skip_matched_step=true,
+    tblproperties={'delta.enableChangeDataFeed': 'true'},
     post_hook='{{ record_change_feed_offsets() }}',
 ) }}
 

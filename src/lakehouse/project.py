@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +64,12 @@ class DbtProject:
             **self.extra_vars,
         }
 
-    def invoke(self, *args: str, check: bool = True) -> dbtRunnerResult:
+    def invoke(
+        self,
+        *args: str,
+        check: bool = True,
+        on_event: Callable[[EventMsg], None] | None = None,
+    ) -> dbtRunnerResult:
         argv = [
             *args,
             "--project-dir",
@@ -81,7 +86,8 @@ class DbtProject:
         self.logged = []
         scoped = {"DBT_SCHEMA": self.schema, "DBT_LOG_PATH": str(self.state_dir / "logs")}
         with scoped_environ(scoped):
-            result = dbtRunner(callbacks=[self._collect_log]).invoke(argv)
+            callbacks = [self._collect_log] + ([on_event] if on_event else [])
+            result = dbtRunner(callbacks=callbacks).invoke(argv)
         if check and not result.success:
             raise DbtCommandFailed(list(args), result)
         return result

@@ -20,6 +20,9 @@ class SparkWork:
     input_records: int = 0
     stages: int = 0
     plans: list[str] = field(default_factory=list)
+    # files each scan read, by the scanned table (its name in the plan): a scan that data
+    # skipping pruned to nothing reads 0 files
+    files_read: dict[str, int] = field(default_factory=dict)
 
     def scanned(self, file_format: str) -> bool:
         """Whether any statement scanned files of this format ("text", "json", "parquet", ...)."""
@@ -53,6 +56,28 @@ def _plans(spark: SparkSession) -> dict[int, str]:
     }
 
 
+def _files_read(spark: SparkSession, execution_ids: set[int]) -> dict[str, int]:
+    """Sum of the "number of files read" metric of every file scan, by table."""
+    store = spark._jsparkSession.sharedState().statusStore()
+    found: dict[str, int] = {}
+    for execution_id in sorted(execution_ids):
+        values = store.executionMetrics(execution_id)
+        nodes = store.planGraph(execution_id).allNodes()
+        for index in range(nodes.size()):
+            node = nodes.apply(index)
+            table = re.search(r"Scan \w+ (?:spark_catalog\.)?([\w.]+)", str(node.desc()))
+            if not table:
+                continue
+            metrics = node.metrics()
+            for position in range(metrics.size()):
+                metric = metrics.apply(position)
+                if metric.name() == "number of files read":
+                    value = values.get(metric.accumulatorId())
+                    count = int(str(value.get()).replace(",", "")) if value.isDefined() else 0
+                    found[table.group(1)] = found.get(table.group(1), 0) + count
+    return found
+
+
 @contextmanager
 def measure_work(spark: SparkSession) -> Iterator[SparkWork]:
     """Measure the stages and SQL executions that happen inside the `with` block."""
@@ -64,4 +89,6 @@ def measure_work(spark: SparkSession) -> Iterator[SparkWork]:
             work.stages += 1
             work.input_bytes += input_bytes
             work.input_records += input_records
-    work.plans = [plan for key, plan in sorted(_plans(spark).items()) if key not in plans_before]
+    plans = _plans(spark)
+    work.plans = [plan for key, plan in sorted(plans.items()) if key not in plans_before]
+    work.files_read = _files_read(spark, set(plans) - plans_before)

@@ -1,22 +1,31 @@
 {#-
     Freshness: the newest `column_name` (a timestamp) is at most `hours` old. Returns one row
-    (the newest value and its age) when it is older, or when the model has no rows at all.
+    when no row is that recent (then `newest_at` is NULL), or when the model has no rows at all.
+    Only the rows of the last `hours` are read: the bound is a constant, so Delta skips every
+    file whose statistics say it is older, and a table whose newest rows are recent reads those
+    files alone, however long its history.
 -#}
 {% test fresh_within(model, column_name, hours) %}
 
-with newest as (
+with recent_rows as (
+
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} >= current_timestamp() - make_interval(0, 0, 0, 0, {{ hours }}, 0, 0)
+
+),
+
+newest as (
 
     select max({{ column_name }}) as newest_at
-    from {{ model }}
+    from recent_rows
 
 )
 
 select
     newest_at,
-    timestampdiff(minute, newest_at, current_timestamp()) as age_minutes
+    {{ hours }} as hours_allowed
 from newest
-where
-    newest_at is null
-    or newest_at < current_timestamp() - make_interval(0, 0, 0, 0, {{ hours }}, 0, 0)
+where newest_at is null
 
 {% endtest %}

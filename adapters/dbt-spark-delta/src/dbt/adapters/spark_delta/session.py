@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Mapping
 
+from dbt.adapters.spark_delta import lakehouse_lock
 from delta import configure_spark_with_delta_pip
 from pyspark.sql import SparkSession
 
@@ -34,13 +35,15 @@ def get_or_create_session(parameters: Mapping[str, str]) -> SparkSession:
     """Return the process's SparkSession, creating it with Delta Lake on first use.
 
     Static settings (jars, extensions, warehouse, metastore, driver memory) only take effect
-    here, at creation; later calls reuse the running session.
+    here, at creation; later calls reuse the running session. Creating it first takes the
+    lakehouse's lock (lakehouse_lock): a second process on the same metastore fails at once.
     """
     with _lock:
         active = SparkSession.getActiveSession()
         if active is not None:
             return active
         settings = {**DELTA_DEFAULTS, **parameters}
+        lakehouse_lock.acquire(settings)  # one process per embedded metastore: fail fast
         builder = SparkSession.builder.enableHiveSupport()
         for key, value in settings.items():
             builder = builder.config(key, value)

@@ -1,0 +1,29 @@
+{#-
+    The Delta commits of `relation` made since this dbt invocation started (run_started_at),
+    oldest first, from its commit log only (no data file is read); none when it is not a
+    Delta table with a history (a view, a unit-test fixture, Databricks' native streaming
+    tables and materialized views). Looks at the newest `limit` commits; more than that in
+    one run returns none, and the caller checks the whole table.
+-#}
+{% macro commits_of_this_run(relation, limit=20) %}
+    {%- set found = adapter.get_relation(relation.database, relation.schema, relation.identifier)
+        if execute and relation.schema else none -%}
+    {%- if found is none or found.type not in ('table', none) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set started = run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
+    {%- set history = run_query('describe history ' ~ relation ~ ' limit ' ~ limit) -%}
+    {%- set commits = [] -%}
+    {%- for row in history.rows -%}
+        {%- set committed = row['timestamp'].strftime('%Y-%m-%d %H:%M:%S.%f')
+            if row['timestamp'] is not string else row['timestamp'] -%}
+        {%- if committed >= started -%}
+            {%- do commits.insert(0, {
+                'version': row['version'] | int,
+                'operation': row['operation'],
+                'parameters': row['operationParameters'] | string,
+            }) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none if commits | length >= limit else commits) }}
+{% endmacro %}

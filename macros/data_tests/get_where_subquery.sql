@@ -1,0 +1,28 @@
+{#-
+    dbt wraps the model of every generic test in this macro; `where` is the test's config.
+      `__written_in_this_run__`  the test reads what this run could have broken, from the
+                                 table's commits of this run (rows_written_in_this_run)
+      `__run_started_at__`       inside a condition: when this invocation started, as a
+                                 timestamp literal (for a view, whose rows carry their
+                                 ingestion time: `ingestion_timestamp >= __run_started_at__`)
+    Both read the whole table with --full-refresh and with --vars '{full_checks: true}'.
+    Any other `where` filters as dbt does.
+-#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where') or '' -%}
+    {%- set whole_table = var('full_checks', false) or flags.FULL_REFRESH -%}
+    {%- if where == '__written_in_this_run__' -%}
+        {%- set test = model.get('test_metadata') or {} -%}
+        {%- set kwargs = test.get('kwargs', {}) -%}
+        {%- set key_columns = kwargs.get('combination_of_columns')
+            or ([kwargs['column_name']] if test.get('name') == 'unique' else []) -%}
+        {{ return(rows_written_in_this_run(relation, key_columns)) }}
+    {%- elif '__run_started_at__' in where -%}
+        {%- if whole_table -%}
+            {{ return(relation) }}
+        {%- endif -%}
+        {%- set started = "timestamp'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "'" -%}
+        {{ return('(select * from ' ~ relation ~ ' where ' ~ where.replace('__run_started_at__', started) ~ ') dbt_subquery') }}
+    {%- endif -%}
+    {{ return(dbt.default__get_where_subquery(relation)) }}
+{%- endmacro %}
