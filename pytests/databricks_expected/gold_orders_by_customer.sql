@@ -1,6 +1,8 @@
 create or replace table `main`.`medallion`.`gold_orders_by_customer`
     using delta
       CLUSTER BY (customer_id, order_date)
+    tblproperties ('delta.enableChangeDataFeed' = 'true'
+    )
       as
       with enriched_orders as (
         select * from `main`.`medallion`.`silver_orders_enriched`
