@@ -48,7 +48,7 @@ class DryRunWarehouse:
     # what `incremental_window` reads from an existing table (the newest timestamp it holds)
     watermark: str = "2026-11-01 00:00:00"
     # what `describe history` answers for an existing table: its newest commit
-    newest_commit: tuple[int, str, str] = (1, "WRITE", "{}")
+    newest_commit: tuple[int, str, str, str] = (1, "WRITE", "{}", "2026-11-01 00:00:00")
     statements: list[str] = field(default_factory=list)
 
     def connect(self, **_: Any) -> DryRunConnection:
@@ -73,7 +73,7 @@ class DryRunWarehouse:
             aliases = dict.fromkeys(re.findall(r"\bas\s+`?(\w+)`?", sql, re.IGNORECASE))
             return [_column(name) for name in aliases if name != "__dbt_sbq"], []
         if HISTORY.search(QUERY_COMMENT.sub("", sql, count=1)):
-            names = ("version", "operation", "operationParameters")
+            names = ("version", "operation", "operationParameters", "timestamp")
             return [_column(n) for n in names], [self.newest_commit]
         if WATERMARK.search(sql):
             return [_column("watermark")], [(self.watermark,)]

@@ -2,10 +2,9 @@
 from the change feeds of its inputs) equals an independent computation over the landed files,
 a run with nothing new commits nothing after bronze_orders, and `--full-refresh` gives the
 same tables. The runs after new orders and after nothing new are `dbt build`s, whose data tests
-read what the run wrote
-(macros/data_tests/): the change feed after new data, nothing after a run with nothing new; a
-key written during a run is counted against the whole table, and `full_checks` reads whole
-tables.
+read what the run wrote (macros/data_tests/): the change feed after new data, nothing after a
+run with nothing new; a key written during a run is counted against the whole table, and
+`full_checks` reads whole tables.
 
 The steps, drawn from a seeded generator: new order batches (later versions that change status,
 amount, date or customer; stale versions; duplicates), a customer delivery alone (customers

@@ -41,8 +41,7 @@
             {%- do rebuilt.append(name) -%}
         {%- elif changed -%}
             {%- for commit in delta_history(relation, current - last) if commit['version'] > last -%}
-                {%- if commit['operation'] in change_feed_rebuild_operations()
-                    or 'Overwrite' in commit['parameters'] -%}
+                {%- if delta_commit_rebuilds(commit) -%}
                     {%- do rebuilt.append(name) -%}
                 {%- endif -%}
             {%- endfor -%}

@@ -1,6 +1,6 @@
 {#-
-    The newest `limit` commits of a Delta table (version, operation, parameters), newest first,
-    from its commit log: no data file is read.
+    The newest `limit` commits of a Delta table (version, operation, parameters, commit time as
+    a naive UTC datetime), newest first, from its commit log: no data file is read.
 -#}
 {% macro delta_history(relation, limit=1) %}
     {%- set history = run_query('describe history ' ~ relation ~ ' limit ' ~ limit) -%}
@@ -10,6 +10,7 @@
             'version': row['version'] | int,
             'operation': row['operation'],
             'parameters': row['operationParameters'] | string,
+            'committed_at': utc_datetime(row['timestamp']),
         }) -%}
     {%- endfor -%}
     {{ return(commits) }}

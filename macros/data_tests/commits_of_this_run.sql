@@ -11,19 +11,7 @@
     {%- if found is none or found.type not in ('table', none) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set started = run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
-    {%- set history = run_query('describe history ' ~ relation ~ ' limit ' ~ limit) -%}
-    {%- set commits = [] -%}
-    {%- for row in history.rows -%}
-        {%- set committed = row['timestamp'].strftime('%Y-%m-%d %H:%M:%S.%f')
-            if row['timestamp'] is not string else row['timestamp'] -%}
-        {%- if committed >= started -%}
-            {%- do commits.insert(0, {
-                'version': row['version'] | int,
-                'operation': row['operation'],
-                'parameters': row['operationParameters'] | string,
-            }) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(none if commits | length >= limit else commits) }}
+    {%- set started = utc_datetime(run_started_at) -%}
+    {%- set commits = delta_history(relation, limit) | selectattr('committed_at', 'ge', started) | list -%}
+    {{ return(none if commits | length >= limit else commits | reverse | list) }}
 {% endmacro %}

@@ -10,7 +10,6 @@
 -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') or '' -%}
-    {%- set whole_table = var('full_checks', false) or flags.FULL_REFRESH -%}
     {%- if where == '__written_in_this_run__' -%}
         {%- set test = model.get('test_metadata') or {} -%}
         {%- set kwargs = test.get('kwargs', {}) -%}
@@ -18,10 +17,10 @@
             or ([kwargs['column_name']] if test.get('name') == 'unique' else []) -%}
         {{ return(rows_written_in_this_run(relation, key_columns)) }}
     {%- elif '__run_started_at__' in where -%}
-        {%- if whole_table -%}
+        {%- if full_checks() -%}
             {{ return(relation) }}
         {%- endif -%}
-        {%- set started = "timestamp'" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "'" -%}
+        {%- set started = sql_timestamp_literal(utc_datetime(run_started_at)) -%}
         {{ return('(select * from ' ~ relation ~ ' where ' ~ where.replace('__run_started_at__', started) ~ ') dbt_subquery') }}
     {%- endif -%}
     {{ return(dbt.default__get_where_subquery(relation)) }}

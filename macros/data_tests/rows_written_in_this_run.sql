@@ -11,17 +11,14 @@
         with --full-refresh, and with --vars '{full_checks: true}'.
 -#}
 {% macro rows_written_in_this_run(relation, key_columns=[]) %}
-    {%- set whole_table = var('full_checks', false) or flags.FULL_REFRESH or not execute -%}
-    {%- set commits = none if whole_table else commits_of_this_run(relation) -%}
+    {%- set commits = none if full_checks() or not execute else commits_of_this_run(relation) -%}
     {%- if commits is none -%}
         {{ return(relation) }}
     {%- elif not commits -%}
         {{ return('(select * from ' ~ relation ~ ' where false) nothing_written') }}
     {%- endif -%}
-    {%- for commit in commits -%}
-        {%- if commit['operation'] in change_feed_rebuild_operations() or 'Overwrite' in commit['parameters'] -%}
-            {{ return(relation) }}
-        {%- endif -%}
+    {%- for commit in commits if delta_commit_rebuilds(commit) -%}
+        {{ return(relation) }}
     {%- endfor -%}
     {%- set feed_property = run_query(
         "show tblproperties " ~ relation ~ " ('delta.enableChangeDataFeed')").rows -%}

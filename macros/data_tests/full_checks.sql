@@ -1,0 +1,4 @@
+{#- True when data tests read whole tables: `--vars '{full_checks: true}'` or --full-refresh. -#}
+{% macro full_checks() %}
+    {{ return(var('full_checks', false) or flags.FULL_REFRESH) }}
+{% endmacro %}
