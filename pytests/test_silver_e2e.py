@@ -110,6 +110,55 @@ def test_several_runs_match_an_independent_computation(
             f"silver_orders: expectation valid_customer (warn) failed on {warned.rows_failed} of "
             f"{warned.rows_checked} rows: kept, warned"
         ) in project.logged
+        if batch == 0:
+            # a constraint dbt no longer declares, and one of another team's
+            silver = project.table("silver_orders")
+            spark.sql(f"alter table {silver} add constraint dbt_retired check (amount < 1e9)")
+            spark.sql(f"alter table {silver} add constraint team_rule check (order_id > 0)")
+
+    _assert_declared_constraints_hold(spark, project)
+
+
+def _constraints(spark: SparkSession, table: str) -> dict[str, str]:
+    prefix = "delta.constraints."
+    rows = spark.sql(f"show tblproperties {table}").collect()
+    return {row.key[len(prefix) :]: row.value for row in rows if row.key.startswith(prefix)}
+
+
+def _assert_declared_constraints_hold(spark: SparkSession, project: DbtProject) -> None:
+    silver = project.table("silver_orders")
+    # the not_null test and the drop and fail expectations of _silver__models.yml
+    assert set(_constraints(spark, silver)) == {
+        "dbt_not_null_order_id",
+        "dbt_valid_order_id",
+        "dbt_valid_amount",
+        "dbt_valid_status",
+        "team_rule",
+    }
+    assert set(_constraints(spark, project.table("quarantine_orders"))) == {
+        "dbt_not_null_failed_expectations",
+        "dbt_not_null_source_file",
+        "dbt_not_null_source_line_number",
+    }
+    history = spark.sql(f"describe history {silver}").collect()
+    added = Counter(
+        commit.operationParameters["name"]
+        for commit in history
+        if commit.operation == "ADD CONSTRAINT"
+    )
+    assert set(added.values()) == {1}, "each constraint is added once, not on every run"
+    # a writer outside dbt is held to the declarations too; the table stays as it was
+    version = _version(spark, silver)
+    for values, broken in [
+        ("1, 1, 0.00, 'pending'", "dbt_valid_amount"),
+        ("null, 1, 5.00, 'pending'", "dbt_(not_null|valid)_order_id"),
+        ("1, 1, 5.00, 'shipped'", "dbt_valid_status"),
+    ]:
+        with pytest.raises(Exception, match=f"CHECK constraint {broken} .* violated"):
+            spark.sql(
+                f"insert into {silver} (order_id, customer_id, amount, status) values ({values})"
+            )
+    assert _version(spark, silver) == version
 
 
 def test_a_stale_version_never_overwrites_and_a_redelivery_changes_nothing(

@@ -1,0 +1,38 @@
+{#-
+    Post-hook (bronze, silver and gold, dbt_project.yml): makes the model's table carry the
+    Delta CHECK constraints its declarations imply (declared_constraints). Delta then checks
+    every row any writer commits, dbt or not, at no cost to readers. Reads the table's
+    properties only (one metadata query); adds a missing constraint (Delta checks the rows
+    already there once), replaces one whose expression changed, and drops a `dbt_` constraint
+    no longer declared. Constraints not named `dbt_…` belong to someone else and stay.
+    Does nothing when the model's change feed had nothing new (it wrote nothing), and for
+    relations that carry no constraints (check_constraints_supported).
+-#}
+{% macro enforce_declared_constraints() %}
+    {%- if not execute or change_feed_nothing_new()
+        or not check_constraints_supported(config.get('materialized')) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set declared = declared_constraints(model.name) -%}
+    {%- set prefix = 'delta.constraints.' -%}
+    {%- set existing = {} -%}
+    {%- for row in run_query('show tblproperties ' ~ this).rows if row[0].startswith(prefix ~ 'dbt_') -%}
+        {%- do existing.update({row[0][prefix | length:]: row[1]}) -%}
+    {%- endfor -%}
+    {%- set declared_names = declared | map(attribute='name') | list -%}
+    {%- for name in existing if name not in declared_names -%}
+        {%- do run_query('alter table ' ~ this ~ ' drop constraint ' ~ name) -%}
+    {%- endfor -%}
+    {%- for constraint in declared -%}
+        {%- set stored = existing.get(constraint.name) -%}
+        {#- Delta stores the expression re-spaced: compare without whitespace -#}
+        {%- if stored is none or (stored | replace(' ', '')) != (constraint.expression | replace(' ', '')) -%}
+            {%- if stored is not none -%}
+                {%- do run_query('alter table ' ~ this ~ ' drop constraint ' ~ constraint.name) -%}
+            {%- endif -%}
+            {%- do run_query('alter table ' ~ this ~ ' add constraint ' ~ constraint.name
+                ~ ' check (' ~ constraint.expression ~ ')') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('') }}
+{% endmacro %}
