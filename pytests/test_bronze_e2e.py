@@ -100,6 +100,26 @@ def test_every_landed_line_exactly_once_over_runs_with_new_batches(
     assert bronze.where("is_malformed").count() == sum(t["kinds"]["malformed"] for t in truths)
     assert bronze.where("_rescued_data is not null").count() == sum(t["extra_keys"] for t in truths)
 
+    # freshness: a commit that added rows within the window proves it from the commit log
+    with measure_work(spark) if EMBEDDED else nullcontext() as work:
+        assert _freshness(project, hours=24) == ("pass", 0)
+    if work is not None:
+        read = [n for table, n in work.files_read.items() if table.endswith("bronze_orders")]
+        assert sum(read) == 0, work.files_read
+    # no recent enough commit (a window under an hour is always read): the rows decide, and
+    # none is that recent
+    assert _freshness(project, hours=0.0001) == ("warn", 1)
+
+
+def _freshness(project: DbtProject, hours: float) -> tuple[str, int]:
+    project.extra_vars["landing_freshness_hours"] = hours
+    try:
+        result = project.invoke("test", "--select", "bronze_orders,test_name:fresh_within")
+    finally:
+        del project.extra_vars["landing_freshness_hours"]
+    [test] = [r for r in result.result.results if r.node.resource_type == "test"]
+    return str(test.status), test.failures
+
 
 def test_a_run_with_nothing_new_reads_no_order_file_and_writes_nothing(
     project: DbtProject, spark: SparkSession

@@ -1,16 +1,52 @@
 {#-
     List the landing folder (names, sizes, times: no content), keep the files the log does not
-    hold, and point the batch view at exactly those files. Returns {'file_count': n}.
+    hold, and point the batch view at exactly those files. Returns {'file_count': n, 'glob':
+    one glob naming those files}.
+    Fails, before anything is written, when a file the log holds has another size or
+    modification time now (rewritten in place); logs the files whose names the source's
+    `file_pattern` leaves out (Spark's listing never shows names starting with `_` or `.`).
 -#}
 {% macro streaming_stage_new_files(landing, file_log, batch_view) %}
     {% do streaming_drop_batch(batch_view) %}
-    {%- set listed = run_query(
+    {#- listed without pathGlobFilter, so that the files the pattern leaves out can be named -#}
+    {%- set name_regex = sql_string_literal(landing_name_regex(landing.file_pattern)) -%}
+    {%- set listing = run_query(
         "select landed.path as source_file, unix_micros(landed.modificationTime) as modified_micros, "
-        ~ "landed.length as source_file_size "
-        ~ "from binaryFile.`" ~ landing.location ~ "` with ('recursiveFileLookup' = 'true', "
-        ~ "'pathGlobFilter' = '" ~ landing.file_pattern ~ "') as landed "
-        ~ "left anti join " ~ file_log ~ " as logged on landed.path = logged.source_file"
-    ) -%}
+        ~ "landed.length as source_file_size, logged.source_file is not null as was_ingested, "
+        ~ "logged.source_file_size as ingested_size, "
+        ~ "cast(logged.source_file_modified_at as string) as ingested_modified_at, "
+        ~ "cast(landed.modificationTime as string) as listed_modified_at, "
+        ~ "regexp_extract(landed.path, '[^/]*$', 0) rlike " ~ name_regex ~ " as is_landing_file "
+        ~ "from binaryFile.`" ~ landing.location ~ "` with ('recursiveFileLookup' = 'true') as landed "
+        ~ "left join (select source_file, max(source_file_size) as source_file_size, "
+        ~ "max(source_file_modified_at) as source_file_modified_at from " ~ file_log
+        ~ " group by source_file) as logged on landed.path = logged.source_file "
+        ~ "where logged.source_file is null "
+        ~ "or landed.length != logged.source_file_size "
+        ~ "or landed.modificationTime != logged.source_file_modified_at"
+    ).rows -%}
+    {%- set skipped = listing | rejectattr('is_landing_file') | map(attribute='source_file') | list -%}
+    {%- if skipped -%}
+        {{ log(this.identifier ~ ": skipped " ~ skipped | length ~ " file(s) not named "
+            ~ landing.file_pattern ~ ": " ~ (skipped | sort)[:20] | join(', ')
+            ~ (', …' if skipped | length > 20 else ''), info=true) }}
+    {%- endif -%}
+    {%- set new_files = listing | selectattr('is_landing_file') | rejectattr('was_ingested') | list -%}
+    {%- set changed = listing | selectattr('is_landing_file') | selectattr('was_ingested') | list -%}
+    {%- if changed -%}
+        {#- the contract: landed files never change. Re-reading one would double its old rows; skipping it would lose its new ones. -#}
+        {%- set described = [] -%}
+        {%- for file in changed -%}
+            {%- do described.append(file['source_file'] ~ " (" ~ file['ingested_size'] ~ " bytes, modified "
+                ~ file['ingested_modified_at'] ~ " when ingested; now " ~ file['source_file_size']
+                ~ " bytes, modified " ~ file['listed_modified_at'] ~ ")") -%}
+        {%- endfor -%}
+        {{ exceptions.raise_compiler_error(
+            changed | length ~ " landed file(s) changed after " ~ this.identifier ~ " ingested them, and landed "
+            ~ "files must never change: " ~ described | join('; ') ~ ". Nothing was ingested. Restore the "
+            ~ "file and deliver the new content under a new name, or rebuild from the files as they are now: "
+            ~ "dbt run --select " ~ this.identifier ~ " --full-refresh") }}
+    {%- endif -%}
     {#-
         The batch is the listing's result, written into the view as literals: reading the view
         again (the bronze read, then the file log) never lists the folder again, so a file that
@@ -19,13 +55,13 @@
     -#}
     {% call statement('stage_new_files') %}
         create or replace temporary view {{ batch_view }}__files as
-        {% if listed.rows | length > 0 -%}
+        {% if new_files | length > 0 -%}
         select
             source_file,
             timestamp_micros(modified_micros) as source_file_modified_at,
             source_file_size
         from values
-            {%- for file in listed.rows %}
+            {%- for file in new_files %}
             ({{ sql_string_literal(file['source_file']) }}, {{ file['modified_micros'] }}, {{ file['source_file_size'] }}){{ ',' if not loop.last }}
             {%- endfor %}
             as listed_files (source_file, modified_micros, source_file_size)
@@ -76,5 +112,5 @@
         where false
         {%- endif %}
     {% endcall %}
-    {{ return({'file_count': staged['file_count']}) }}
+    {{ return({'file_count': staged['file_count'], 'glob': staged['glob']}) }}
 {% endmacro %}

@@ -10,7 +10,10 @@
          through a temporary view (see landing_new_lines);
       3. appends the model's rows for those files in one Delta commit (nothing at all when
          no file is new);
-      4. records those files in the log, with the table version that holds their rows.
+      4. records those files in the log, with the table version that holds their rows
+         (failing instead when one of them is gone: it may not have been read).
+    A file the log holds that now has another size or modification time fails the run before
+    anything is written: landed files must never change.
     If a run stops between 3 and 4, the next run sees that the table is ahead of the log and
     first records the files already in the table (streaming_recover_file_log), so a file is
     never ingested twice. `--full-refresh` rebuilds the table from every landed file and
@@ -53,7 +56,7 @@
     {% do persist_docs(target_relation, model) %}
 
     {%- if full_refresh or new_files.file_count > 0 -%}
-        {% do streaming_record_files(file_log, target_relation, batch_view) %}
+        {% do streaming_record_files(file_log, target_relation, batch_view, new_files.glob) %}
     {%- endif -%}
     {% do streaming_drop_batch(batch_view) %}
 

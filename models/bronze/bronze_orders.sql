@@ -19,7 +19,8 @@ parsed_lines as (
         -- every value as its JSON text; NULL when the line is not a JSON object
         from_json(_raw_line, 'map<string, string>') as json_fields
     from landed_lines
-    where trim(_raw_line) != ''
+    -- a blank line (nothing but whitespace: spaces, tabs, a lone carriage return) is no row
+    where _raw_line rlike '\\S'
 
 ),
 

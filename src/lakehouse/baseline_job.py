@@ -57,7 +57,7 @@ def bronze_orders(spark: SparkSession, landing: Path) -> DataFrame:
         "source_file",
         "source_file_modified_at",
         F.posexplode(F.split("value", r"\r?\n")).alias("line_index", "raw_line"),
-    ).where(F.trim("raw_line") != "")
+    ).where(F.col("raw_line").rlike(r"\S"))
     parsed = lines.withColumn("fields", F.from_json("raw_line", "map<string, string>"))
     unknown = F.map_filter("fields", lambda key, _: ~key.isin(*CONTRACT))
     return parsed.select(

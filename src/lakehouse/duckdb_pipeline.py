@@ -49,7 +49,7 @@ def _layers(landing: Path) -> dict[str, str]:
             parsed_lines as (
                 select *, try_cast(raw_line as json) as json_document
                 from landed_lines
-                where trim(raw_line) != ''
+                where regexp_matches(raw_line, '\\S')
             ),
             with_unknown_keys as (
                 select *,
