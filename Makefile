@@ -54,7 +54,7 @@ lint: setup  ## ruff + sqlfluff (dbt templater)
 # one after the other. Each suite's output is printed whole when it ends; each has its own
 # pytest temp folder.
 test: lint  ## everything CI runs: lint, then the whole suite on `local` and the end-to-end suite on `thrift`, side by side
-	@echo "Running the local and thrift suites side by side (~15 min); each one's output follows when it ends."
+	@echo "Running the local and thrift suites side by side (~40 min on 2 cores); each one's output follows when it ends."
 	$(MAKE) --no-print-directory --output-sync=target -j2 test-local test-thrift
 
 test-local: setup browser  ## the pytest suite (unit + end-to-end) on the embedded `local` target
