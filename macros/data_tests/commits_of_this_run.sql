@@ -6,9 +6,7 @@
     one run returns none, and the caller checks the whole table.
 -#}
 {% macro commits_of_this_run(relation, limit=20) %}
-    {%- set found = adapter.get_relation(relation.database, relation.schema, relation.identifier)
-        if execute and relation.schema else none -%}
-    {%- if found is none or found.type not in ('table', none) -%}
+    {%- if not delta_history_readable(relation) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set started = utc_datetime(run_started_at) -%}

@@ -5,9 +5,7 @@
     readable history (a view, Databricks' native streaming tables and materialized views).
 -#}
 {% macro newest_rows_committed_at(relation, limit=20) %}
-    {%- set found = adapter.get_relation(relation.database, relation.schema, relation.identifier)
-        if execute and relation.schema else none -%}
-    {%- if found is none or found.type not in ('table', none) -%}
+    {%- if not delta_history_readable(relation) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- for commit in delta_history(relation, limit)

@@ -1,6 +1,6 @@
 {#-
     Record the files of this run's batch in the log, with the table version holding them.
-    First checks that every file of the batch (`glob` names them) is still there: a file
+    First checks that every file of the batch with content (`glob` names them) is still there: a file
     deleted while the run went on may not have been read, so none is recorded then, and the
     run fails naming it. The table is ahead of the log, so the next run records the files
     whose rows the table holds (streaming_recover_file_log), and a missing file that lands
@@ -10,7 +10,8 @@
     {%- set missing = [] -%}
     {%- if glob -%}
         {%- set present = run_query("select path from binaryFile.`" ~ glob ~ "`").columns[0].values() -%}
-        {%- set missing = run_query("select source_file from " ~ batch_view ~ "__files").columns[0].values()
+        {%- set missing = run_query(
+            "select source_file from " ~ batch_view ~ "__files where source_file_size > 0").columns[0].values()
             | reject('in', present) | list -%}
     {%- endif -%}
     {%- if missing -%}

@@ -1,13 +1,27 @@
 {#-
     List the landing folder (names, sizes, times: no content), keep the files the log does not
-    hold, and point the batch view at exactly those files. Returns {'file_count': n, 'glob':
-    one glob naming those files}.
+    hold, and point the batch view at exactly those files. Returns {'file_count': new files,
+    'read_count': new files with content, 'glob': one glob naming those with content}.
     Fails, before anything is written, when a file the log holds has another size or
-    modification time now (rewritten in place); logs the files whose names the source's
-    `file_pattern` leaves out (Spark's listing never shows names starting with `_` or `.`).
+    modification time now (rewritten in place). Spark's listing never shows names starting
+    with `_` or `.`, nor empty files: the adapter lists those (adapter.unlisted_files), so that
+    an empty file is recorded as ingested with no row, and the output names every file that is
+    skipped (hidden, or not named as the source's `file_pattern` says).
 -#}
 {% macro streaming_stage_new_files(landing, file_log, batch_view) %}
     {% do streaming_drop_batch(batch_view) %}
+    {%- set unlisted = adapter.unlisted_files(landing.location) -%}
+    {%- if unlisted is none -%}
+        {{ log(this.identifier ~ ": " ~ landing.location ~ " cannot be listed from this client; files "
+            ~ "named _* or .*, and empty files, are left out unnamed", info=false) }}
+    {%- endif -%}
+    {%- set unlisted_rows -%}
+        {%- if unlisted -%}
+            union all select path, timestamp_micros(modified_micros), size, hidden from values
+            {%- for file in unlisted %} ({{ sql_string_literal(file['path']) }}, {{ file['modified_micros'] }}, {{ file['size'] }}, {{ file['hidden'] }}){{ ',' if not loop.last }}{% endfor %}
+            as unlisted (path, modified_micros, size, hidden)
+        {%- endif -%}
+    {%- endset -%}
     {#- listed without pathGlobFilter, so that the files the pattern leaves out can be named -#}
     {%- set name_regex = sql_string_literal(landing_name_regex(landing.file_pattern)) -%}
     {%- set listing = run_query(
@@ -15,9 +29,12 @@
         ~ "landed.length as source_file_size, logged.source_file is not null as was_ingested, "
         ~ "logged.source_file_size as ingested_size, "
         ~ "cast(logged.source_file_modified_at as string) as ingested_modified_at, "
-        ~ "cast(landed.modificationTime as string) as listed_modified_at, "
-        ~ "regexp_extract(landed.path, '[^/]*$', 0) rlike " ~ name_regex ~ " as is_landing_file "
-        ~ "from binaryFile.`" ~ landing.location ~ "` with ('recursiveFileLookup' = 'true') as landed "
+        ~ "cast(landed.modificationTime as string) as listed_modified_at, landed.is_hidden, "
+        ~ "not landed.is_hidden and regexp_extract(landed.path, '[^/]*$', 0) rlike " ~ name_regex
+        ~ " as is_landing_file "
+        ~ "from (select path, modificationTime, length, false as is_hidden from binaryFile.`"
+        ~ landing.location ~ "` with ('recursiveFileLookup' = 'true')"
+        ~ ' ' ~ unlisted_rows ~ ") as landed "
         ~ "left join (select source_file, max(source_file_size) as source_file_size, "
         ~ "max(source_file_modified_at) as source_file_modified_at from " ~ file_log
         ~ " group by source_file) as logged on landed.path = logged.source_file "
@@ -25,7 +42,14 @@
         ~ "or landed.length != logged.source_file_size "
         ~ "or landed.modificationTime != logged.source_file_modified_at"
     ).rows -%}
-    {%- set skipped = listing | rejectattr('is_landing_file') | map(attribute='source_file') | list -%}
+    {%- set hidden = listing | selectattr('is_hidden') | map(attribute='source_file') | list -%}
+    {%- if hidden -%}
+        {{ log(this.identifier ~ ": skipped " ~ hidden | length ~ " hidden file(s) (a name or folder "
+            ~ "starting with _ or ., which Spark never reads): " ~ (hidden | sort)[:20] | join(', ')
+            ~ (', …' if hidden | length > 20 else ''), info=true) }}
+    {%- endif -%}
+    {%- set skipped = listing | rejectattr('is_hidden') | rejectattr('is_landing_file')
+        | map(attribute='source_file') | list -%}
     {%- if skipped -%}
         {{ log(this.identifier ~ ": skipped " ~ skipped | length ~ " file(s) not named "
             ~ landing.file_pattern ~ ": " ~ (skipped | sort)[:20] | join(', ')
@@ -74,13 +98,14 @@
         {%- endif %}
     {% endcall %}
 
-    {#- One glob naming each new file: <scheme root>{<path 1>,<path 2>,...}, specials escaped. -#}
+    {#- One glob naming each new file with content, <scheme root>{<path 1>,<path 2>,...}, specials escaped (an empty file has no line to read). -#}
     {%- set glob_query -%}
         with new_files as (
             select
                 regexp_extract(source_file, '^([A-Za-z][A-Za-z0-9+.-]*:(//[^/]*)?)?/', 0) as root,
                 source_file
             from {{ batch_view }}__files
+            where source_file_size > 0
         )
         select
             count(*) as file_count,
@@ -112,5 +137,9 @@
         where false
         {%- endif %}
     {% endcall %}
-    {{ return({'file_count': staged['file_count'], 'glob': staged['glob']}) }}
+    {{ return({
+        'file_count': new_files | length,
+        'read_count': staged['file_count'],
+        'glob': staged['glob'] if staged['file_count'] > 0 else none,
+    }) }}
 {% endmacro %}

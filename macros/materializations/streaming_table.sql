@@ -5,7 +5,9 @@
     The state is a checkpoint: a path-based Delta table (the ingested-file log) under
     var('checkpoint_root'). A run
       1. lists the landing folder's file names, sizes and times, never their content
-         (Spark's binaryFile source without its `content` column);
+         (Spark's binaryFile source without its `content` column, plus the hidden and empty
+         files that Spark's listing leaves out, which the adapter lists: the first are named
+         in the output and skipped, the second logged with no row);
       2. keeps the files absent from the log, and exposes only their lines to the model
          through a temporary view (see landing_new_lines);
       3. appends the model's rows for those files in one Delta commit (nothing at all when
@@ -42,7 +44,7 @@
         {%- call statement('enable_change_feed') -%}
             alter table {{ target_relation }} set tblproperties ('delta.enableChangeDataFeed' = 'true')
         {%- endcall -%}
-    {%- elif new_files.file_count > 0 -%}
+    {%- elif new_files.read_count > 0 -%}
         {%- call statement('main') -%}
             insert into {{ target_relation }} by name
             select * from ({{ sql }}) as new_rows

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from importlib import import_module
 from typing import Any
 
-from dbt.adapters.base import PythonJobHelper
+from dbt.adapters.base import PythonJobHelper, available
 from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.contracts.relation import RelationConfig
 from dbt.adapters.spark.impl import SparkAdapter
+from dbt.adapters.spark_delta import file_listing
 from dbt.adapters.spark_delta.__version__ import version
 from dbt.adapters.spark_delta.connections import SparkDeltaConnectionManager
 from dbt.adapters.spark_delta.python_submissions import (
@@ -38,6 +39,29 @@ class SparkDeltaAdapter(SparkAdapter):
             "session": SessionPythonJobHelper,
             "connect": ConnectPythonJobHelper,
         }
+
+    @available
+    def unlisted_files(self, location: str) -> list[dict[str, Any]] | None:
+        """The files under `location` that Spark's file scans leave out (hidden names, empty
+        files), each {path, size, modified_micros, hidden}; None when this process cannot list
+        the location (a remote folder seen from a client of a Spark server)."""
+        folder = file_listing.local_path(location)
+        if folder is not None:
+            return [
+                file.as_dict() for file in file_listing.unlisted(file_listing.walk_local(folder))
+            ]
+        credentials: Any = self.config.credentials
+        if credentials.method != "session":
+            return None
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.getActiveSession()
+        if spark is None:
+            return None
+        return [
+            file.as_dict()
+            for file in file_listing.unlisted(file_listing.walk_hadoop(spark, location))
+        ]
 
     def _get_columns_for_catalog(self, relation: Any) -> Iterable[dict[str, Any]]:
         # dbt-spark reads catalog columns from `show table extended`, but the Hive metastore
