@@ -10,13 +10,40 @@ from dbt.adapters.base import PythonJobHelper, available
 from dbt.adapters.base.impl import AdapterTrackingRelationInfo
 from dbt.adapters.contracts.relation import RelationConfig
 from dbt.adapters.spark.impl import SparkAdapter
-from dbt.adapters.spark_delta import file_listing
+from dbt.adapters.spark_delta import file_listing, server_lock
 from dbt.adapters.spark_delta.__version__ import version
 from dbt.adapters.spark_delta.connections import SparkDeltaConnectionManager
 from dbt.adapters.spark_delta.python_submissions import (
     ConnectPythonJobHelper,
     SessionPythonJobHelper,
 )
+
+# the server locks this process holds, by (host, port, schema): they outlive one invocation's
+# adapter, as their renewing threads do
+_server_locks: dict[tuple[str, int, str], server_lock.ServerLock] = {}
+
+
+def _statement_runner(credentials: Any) -> Any:
+    """Run statements on a connection of their own (the lock's renewals run beside the run's)."""
+    from dbt.adapters.contracts.connection import Connection, Identifier
+
+    connection = SparkDeltaConnectionManager.open(
+        Connection(
+            type=Identifier(credentials.type), name="lakehouse_lock", credentials=credentials
+        )
+    )
+    handle: Any = connection.handle
+    handle.poll_interval = 0.2  # the lock's statements are small: do not wait seconds for them
+
+    def execute(sql: str) -> list[Any]:
+        cursor = handle.cursor()
+        cursor.execute(sql)
+        try:
+            return [tuple(row) for row in cursor.fetchall()]
+        except Exception:  # a statement without a result set
+            return []
+
+    return execute
 
 
 class SparkDeltaAdapter(SparkAdapter):
@@ -62,6 +89,38 @@ class SparkDeltaAdapter(SparkAdapter):
             file.as_dict()
             for file in file_listing.unlisted(file_listing.walk_hadoop(spark, location))
         ]
+
+    @available
+    def acquire_lakehouse_lock(self, schema: str, invocation_id: str, lease_seconds: int) -> str:
+        """Take the lakehouse's lock for this run, or fail naming the run that holds it. On the
+        embedded engine the engine's own file lock already holds (lakehouse_lock); a client
+        of a Spark server takes the server-side lock in `schema` (server_lock)."""
+        credentials: Any = self.config.credentials
+        if credentials.method == "session":
+            return "the embedded engine's lock file"
+        key = (str(credentials.host), int(credentials.port), schema)
+        lock = _server_locks.get(key)
+        if lock is None:
+            lock = server_lock.ServerLock(
+                table=f"{schema}.lakehouse_lock",
+                where=f"schema {schema} on {credentials.host}:{credentials.port}",
+                execute=_statement_runner(credentials),
+                lease_seconds=int(lease_seconds),
+            )
+        lock.lease_seconds = int(lease_seconds)
+        lock.acquire(invocation_id)
+        _server_locks[key] = lock
+        return lock.table
+
+    @available
+    def release_lakehouse_lock(self, schema: str) -> None:
+        """Release what acquire_lakehouse_lock took (nothing on the embedded engine)."""
+        credentials: Any = self.config.credentials
+        if credentials.method == "session":
+            return
+        lock = _server_locks.pop((str(credentials.host), int(credentials.port), schema), None)
+        if lock is not None:
+            lock.release()
 
     def _get_columns_for_catalog(self, relation: Any) -> Iterable[dict[str, Any]]:
         # dbt-spark reads catalog columns from `show table extended`, but the Hive metastore
