@@ -10,10 +10,8 @@ target schema, renewed by its holder (lease shortened to LEASE seconds here).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,9 +21,10 @@ from datetime import datetime
 import pytest
 from pyspark.sql import SparkSession
 
+from dbt_process import dbt_process
 from engine_target import EMBEDDED
 from lakehouse import generate
-from lakehouse.project import REPO_ROOT, DbtProject
+from lakehouse.project import DbtProject
 from landed_files import landed_order_lines
 
 pytestmark = pytest.mark.e2e
@@ -44,28 +43,6 @@ class ConcurrentRuns:
     bronze_lines: Counter
     landed_lines: Counter
     logged_files: Counter
-
-
-def _dbt(project: DbtProject, *args: str) -> subprocess.Popen[str]:
-    """`dbt` in a process of its own, on the project's schema, landing and checkpoints."""
-    command = [
-        str(REPO_ROOT / ".venv" / "bin" / "dbt"),
-        *args,
-        "--project-dir",
-        str(REPO_ROOT),
-        "--profiles-dir",
-        str(REPO_ROOT),
-        "--target",
-        project.target,
-        "--target-path",
-        str(project.state_dir / f"target_{time.monotonic_ns()}"),
-        "--vars",
-        json.dumps(project.vars),
-    ]
-    environment = {**os.environ, "DBT_SCHEMA": project.schema}
-    return subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
 
 
 def _lock_row(spark: SparkSession, project: DbtProject) -> tuple[int, datetime] | None:
@@ -97,14 +74,14 @@ def _error(project: DbtProject) -> str:
 
 
 def _thrift_runs(project: DbtProject, spark: SparkSession) -> ConcurrentRuns:
-    first = _dbt(project, "build", *SELECTED)
+    first = dbt_process(project, "build", *SELECTED)
     _wait_for_holder(spark, project, first.pid)
     second_error = _error(project)
     output, _ = first.communicate(timeout=900)
     assert first.returncode == 0, output  # the first run is not disturbed by the second
 
     generate.land(project.landing_root, 1, 1, 300, files=2, customers=40)
-    killed = _dbt(project, "run", *SELECTED)
+    killed = dbt_process(project, "run", *SELECTED)
     _wait_for_holder(spark, project, killed.pid)
     time.sleep(3)  # somewhere in the middle of the run
     os.kill(killed.pid, signal.SIGKILL)
@@ -129,7 +106,7 @@ def _thrift_runs(project: DbtProject, spark: SparkSession) -> ConcurrentRuns:
 
 def _local_runs(project: DbtProject, spark: SparkSession) -> ConcurrentRuns:
     project.run("--select", "bronze_orders")  # this process's engine holds the lakehouse
-    second = _dbt(project, "run", "--select", "bronze_orders")
+    second = dbt_process(project, "run", "--select", "bronze_orders")
     output, _ = second.communicate(timeout=300)
     return ConcurrentRuns(
         second_error=output,

@@ -8,7 +8,8 @@
 
     mode 'all': recompute from the whole upstream (first build, --full-refresh, no offset yet,
     or an upstream that was rebuilt, overwritten or restored since, whose change feed would
-    replay the whole table); 'none': no upstream has a commit since the last run, so the model
+    replay the whole table, or vacuumed since, which may have removed the change files to
+    read); 'none': no upstream has a commit since the last run, so the model
     has nothing to do; 'changes': read the change feed of the upstreams marked `changed`,
     versions consumed + 1 to current.
 
@@ -40,11 +41,13 @@
         {%- if current is none or last is none or current < last -%}
             {%- do rebuilt.append(name) -%}
         {%- elif changed -%}
-            {%- for commit in delta_history(relation, current - last) if commit['version'] > last -%}
-                {%- if delta_commit_rebuilds(commit) -%}
-                    {%- do rebuilt.append(name) -%}
-                {%- endif -%}
+            {%- set commits = delta_history(relation, current - last) | selectattr('version', 'gt', last) | list -%}
+            {%- for commit in commits if delta_commit_rebuilds(commit) -%}
+                {%- do rebuilt.append(name) -%}
             {%- endfor -%}
+            {%- if change_files_removed(commits) -%}
+                {%- do rebuilt.append(name) -%}
+            {%- endif -%}
         {%- endif -%}
         {%- do feed['upstreams'].update({name: {
             'relation': relation, 'consumed': last, 'current': current, 'changed': changed,
@@ -69,7 +72,7 @@
         {%- set read = feed['upstreams'] | list if feed['mode'] == 'all' else
             feed['upstreams'].items() | selectattr('1.changed') | map(attribute='0') | list -%}
         {{ log(this.identifier ~ ': reads ' ~ feed['mode'] ~ ' of ' ~ (read | join(', '))
-            ~ ('; rebuilt since the last run: ' ~ (rebuilt | unique | join(', ')) if incremental and rebuilt else ''),
+            ~ ('; rebuilt or vacuumed since the last run: ' ~ (rebuilt | unique | join(', ')) if incremental and rebuilt else ''),
             info=true) }}
     {%- endif -%}
     {{ return(feed) }}

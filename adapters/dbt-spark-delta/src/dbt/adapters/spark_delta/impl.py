@@ -107,9 +107,10 @@ class SparkDeltaAdapter(SparkAdapter):
                 execute=_statement_runner(credentials),
                 lease_seconds=int(lease_seconds),
             )
+            # kept before acquiring: a refused attempt's connection serves the next, never leaks
+            _server_locks[key] = lock
         lock.lease_seconds = int(lease_seconds)
         lock.acquire(invocation_id)
-        _server_locks[key] = lock
         return lock.table
 
     @available
