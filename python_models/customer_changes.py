@@ -36,7 +36,8 @@ REBUILD_OPERATIONS = {
     "TRUNCATE",
     "RESTORE",
 }
-MISSING_FILE_MARKERS = ("FILE_NOT_EXIST", "FILENOTFOUND", "FILE_NOT_FOUND", "DOES NOT EXIST")
+# Spark's and Delta's error classes for a file the log names but the storage no longer holds
+MISSING_FILE_MARKERS = ("FILE_NOT_EXIST", "FILENOTFOUNDEXCEPTION", "FILE_NOT_FOUND")
 
 
 def relation_name(model_name):
@@ -128,8 +129,8 @@ def read_everything(frame):
 
 
 def missing_files(error):
-    text = str(error).upper().replace(" ", "_")
-    return any(marker.replace(" ", "_") in text for marker in MISSING_FILE_MARKERS)
+    text = str(error).upper()
+    return any(marker in text for marker in MISSING_FILE_MARKERS)
 
 
 def unreadable_versions(session, table, versions, log, columns):
