@@ -104,6 +104,7 @@ class BadRecordRun:
     line_of: dict[str, int]  # record name -> its line number in records.json
     quarantined: dict[tuple[str, int], tuple[list[str], bool]]  # (file, line) -> reasons
     silver: dict[int, dict]  # order_id -> silver row
+    unparsed_order_dates: int  # as counted in data_quality_metrics for the run
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,8 @@ def bad_record_run(new_project: Callable[[str], DbtProject], spark: SparkSession
     (folder / "pretty.json").write_text(PRETTY_PRINTED + "\n")
     (folder / "latin1.json").write_bytes(LATIN_1 + b"\n")
     (folder / "bom.json").write_text(BOM + "\n", encoding="utf-8")
-    project.run("--select", "+silver_orders", "+quarantine_orders")
+    project.run("--select", "+silver_orders", "+quarantine_orders", "data_quality_metrics")
+    metrics = spark.table(project.table("data_quality_metrics")).collect()
     quarantine = spark.table(project.table("quarantine_orders")).collect()
     silver = spark.table(project.table("silver_orders")).collect()
     return BadRecordRun(
@@ -128,7 +130,13 @@ def bad_record_run(new_project: Callable[[str], DbtProject], spark: SparkSession
             for row in quarantine
         },
         silver={row.order_id: row.asDict() for row in silver},
+        unparsed_order_dates=_one({row.unparsed_order_dates for row in metrics}),
     )
+
+
+def _one(values: set[int]) -> int:
+    assert len(values) == 1, values
+    return values.pop()
 
 
 @pytest.mark.parametrize("name", RECORDS)
@@ -156,3 +164,14 @@ def test_odd_files_are_quarantined_or_loaded_whole(bad_record_run: BadRecordRun)
     # a byte-order mark makes the first line not JSON: kept with its raw text, quarantined
     assert run.quarantined[("bom.json", 1)] == (["valid_amount", "valid_order_id"], True)
     assert 9_400_021 not in run.silver
+
+
+def test_order_dates_that_do_not_convert_are_counted(bad_record_run: BadRecordRun) -> None:
+    # every record whose landed order_date loads as NULL, and no other row (the other files'
+    # lines are malformed or carry a date that converts)
+    expected = sum(
+        outcome[0] == "loaded" and outcome[1].get("order_date", 0) is None
+        for _, outcome in RECORDS.values()
+    )
+    assert expected == 3
+    assert bad_record_run.unparsed_order_dates == expected

@@ -25,6 +25,7 @@ run_counts as (
         count(*) as total_records,
         count_if(order_id is null) as null_order_ids,
         count_if(not coalesce(amount > 0, false)) as invalid_amounts,
+        count_if(raw_order_date is not null and order_date is null) as unparsed_order_dates,
         count_if(size(failed_drop_expectations) = 0) as surviving_records,
         count(distinct case when size(failed_drop_expectations) = 0 then order_id end) as orders_merged,
         max(ingestion_timestamp) as source_processed_through
@@ -64,6 +65,7 @@ final as (
         total_records,
         null_order_ids,
         invalid_amounts,
+        unparsed_order_dates,
         total_records - surviving_records as records_quarantined,
         orders_merged,
         surviving_records - orders_merged as duplicates_suppressed,
