@@ -5,11 +5,12 @@
     properties only (one metadata query); adds a missing constraint (Delta checks the rows
     already there once), replaces one whose expression changed, and drops a `dbt_` constraint
     no longer declared. Constraints not named `dbt_…` belong to someone else and stay.
-    Does nothing when the model's change feed had nothing new (it wrote nothing), and for
-    relations that carry no constraints (check_constraints_supported).
+    Does nothing when the model wrote nothing (its change feed had nothing new, or its
+    materialization marked the model `nothing_written`), and for relations that carry no
+    constraints (check_constraints_supported).
 -#}
 {% macro enforce_declared_constraints() %}
-    {%- if not execute or change_feed_nothing_new()
+    {%- if not execute or change_feed_nothing_new() or model.get('nothing_written')
         or not check_constraints_supported(config.get('materialized')) -%}
         {{ return('') }}
     {%- endif -%}

@@ -50,6 +50,7 @@
         {%- call statement('main') -%}
             select 'nothing new upstream' as refreshed
         {%- endcall -%}
+        {%- do model.update({'nothing_written': true}) -%}
     {%- endif -%}
 
     {%- if feed['mode'] != 'none' -%}

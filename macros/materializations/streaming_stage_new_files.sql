@@ -2,14 +2,15 @@
     List the landing folder (names, sizes, times: no content), keep the files the log does not
     hold, and point the batch view at exactly those files. Returns {'file_count': new files,
     'read_count': new files with content, 'glob': one glob naming those with content}.
+    With no new file and `stage_empty` false (an incremental run with nothing new), no view is
+    made and the model's query is not run: the listing is the run's only read.
     Fails, before anything is written, when a file the log holds has another size or
     modification time now (rewritten in place). Spark's listing never shows names starting
     with `_` or `.`, nor empty files: the adapter lists those (adapter.unlisted_files), so that
     an empty file is recorded as ingested with no row, and the output names every file that is
     skipped (hidden, or not named as the source's `file_pattern` says).
 -#}
-{% macro streaming_stage_new_files(landing, file_log, batch_view) %}
-    {% do streaming_drop_batch(batch_view) %}
+{% macro streaming_stage_new_files(landing, file_log, batch_view, stage_empty) %}
     {%- set unlisted = adapter.unlisted_files(landing.location) -%}
     {%- if unlisted is none -%}
         {{ log(this.identifier ~ ": " ~ landing.location ~ " cannot be listed from this client; files "
@@ -70,6 +71,9 @@
             ~ "files must never change: " ~ described | join('; ') ~ ". Nothing was ingested. Restore the "
             ~ "file and deliver the new content under a new name, or rebuild from the files as they are now: "
             ~ "dbt run --select " ~ this.identifier ~ " --full-refresh") }}
+    {%- endif -%}
+    {%- if not new_files and not stage_empty -%}
+        {{ return({'file_count': 0, 'read_count': 0, 'glob': none, 'staged': false}) }}
     {%- endif -%}
     {#-
         The batch is the listing's result, written into the view as literals: reading the view
@@ -141,5 +145,6 @@
         'file_count': new_files | length,
         'read_count': staged['file_count'],
         'glob': staged['glob'] if staged['file_count'] > 0 else none,
+        'staged': true,
     }) }}
 {% endmacro %}

@@ -33,7 +33,7 @@
     {{ run_hooks(pre_hooks) }}
 
     {% do streaming_prepare_file_log(file_log, target_relation, full_refresh) %}
-    {%- set new_files = streaming_stage_new_files(landing, file_log, batch_view) -%}
+    {%- set new_files = streaming_stage_new_files(landing, file_log, batch_view, stage_empty=full_refresh) -%}
     {{ log(target_relation ~ ": " ~ new_files.file_count ~ " new file(s) to ingest", info=true) }}
 
     {%- if full_refresh -%}
@@ -53,6 +53,8 @@
         {%- call statement('main') -%}
             select 0 as new_files
         {%- endcall -%}
+        {#- nothing written: the post-hooks that maintain the table skip it (nothing_written) -#}
+        {%- do model.update({'nothing_written': true}) -%}
     {%- endif -%}
 
     {% do persist_docs(target_relation, model) %}
@@ -60,7 +62,9 @@
     {%- if full_refresh or new_files.file_count > 0 -%}
         {% do streaming_record_files(file_log, target_relation, batch_view, new_files.glob) %}
     {%- endif -%}
-    {% do streaming_drop_batch(batch_view) %}
+    {%- if new_files.staged -%}
+        {% do streaming_drop_batch(batch_view) %}
+    {%- endif -%}
 
     {{ run_hooks(post_hooks) }}
 
