@@ -1,7 +1,8 @@
 {#-
     List the landing folder (names, sizes, times: no content), keep the files the log does not
     hold, and point the batch view at exactly those files. Returns {'file_count': new files,
-    'read_count': new files with content, 'glob': one glob naming those with content}.
+    'read_count': new files with content, 'glob': one glob naming those with content,
+    'staged': whether the batch views were made}.
     With no new file and `stage_empty` false (an incremental run with nothing new), no view is
     made and the model's query is not run: the listing is the run's only read.
     Fails, before anything is written, when a file the log holds has another size or
