@@ -90,9 +90,7 @@ def test_dbt_task_runs_this_project_on_a_warehouse(path: Path, key: str, job: di
     assert all(argv[0] == "dbt" for argv in commands)
     # one dbt build (or, for the weekly full check, one dbt test); no hub packages to deps
     assert [argv[1] for argv in commands] in (["build"], ["test"]), commands
-    project_vars = set(
-        re.findall(r"^#\s+(\w+)\s", (REPO_ROOT / "dbt_project.yml").read_text(), re.M)
-    )
+    project_vars = _project_vars()
     for argv in commands:
         if "--vars" in argv:
             passed = json.loads(argv[argv.index("--vars") + 1])
@@ -111,3 +109,16 @@ def test_job_environment_pins_the_same_dbt_as_requirements() -> None:
             for requirement in environment["spec"]["dependencies"]:
                 name, version = requirement.split("==")
                 assert pins[name.lower()] == version, requirement
+
+
+def _project_vars() -> set[str]:
+    """The vars the project reads: its `vars:` block, and those read with a default in place."""
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())
+    read = {
+        name
+        for folder in ("models", "macros")
+        for path in (REPO_ROOT / folder).rglob("*.*")
+        if path.suffix in (".sql", ".yml")
+        for name in re.findall(r"var\('(\w+)'", path.read_text())
+    }
+    return set(project["vars"]) | read

@@ -71,7 +71,8 @@ def statements(project: DbtProject) -> dict[str, str]:
         project.invoke("snapshot", "--select", *SNAPSHOTS)
     found = {}
     for model, statement in {**RENDERED, **SNAPSHOTS}.items():
-        pattern = re.compile(rf"^{statement} `main`\.`medallion`\.`{model}`", re.IGNORECASE)
+        words = r"\s+".join(statement.split())
+        pattern = re.compile(rf"^{words}\s+`main`\.`medallion`\.`{model}`", re.IGNORECASE)
         matches = [_normalized(sql) for sql in warehouse.statements]
         matches = [sql for sql in matches if pattern.match(sql)]
         assert len(matches) == 1, f"{model}: expected one build statement, got {len(matches)}"

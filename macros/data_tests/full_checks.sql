@@ -1,4 +1,4 @@
 {#- True when data tests read whole tables: `--vars '{full_checks: true}'` or --full-refresh. -#}
 {% macro full_checks() %}
-    {{ return(var('full_checks', false) or flags.FULL_REFRESH) }}
+    {{ return(var('full_checks') or flags.FULL_REFRESH) }}
 {% endmacro %}

@@ -10,5 +10,5 @@
     ({{ source }}.source_file_modified_at > {{ dest }}.source_file_modified_at
         or ({{ source }}.source_file_modified_at = {{ dest }}.source_file_modified_at
             and {{ source }}.source_file > {{ dest }}.source_file))
-    and not ({{ changed_columns_condition(compare_columns, negate=false) }})
+    and {{ any_column_changed(compare_columns) }}
 {%- endmacro %}

@@ -2,16 +2,17 @@
     The lines of the landing files that the calling streaming table has not ingested yet, one
     row per physical line: source_file, source_file_modified_at, source_line_number, _raw_line.
     Databricks: a streaming read (Auto Loader) of whole files as text.
-    Spark: a temporary view that the `streaming_table` materialization points at the new
-    files only (see macros/materializations/streaming_table.sql).
+    Spark: the batch of new files that the adapter's `streaming_table` materialization stages
+    (`streaming_table_batch`, in adapters/dbt-spark-delta).
+    Both split files into lines with landing_lines_of_files.
 -#}
 {% macro landing_new_lines(source_relation) %}
     {{ return(adapter.dispatch('landing_new_lines')(source_relation)) }}
 {% endmacro %}
 
 {% macro spark__landing_new_lines(source_relation) %}
-    {{- streaming_batch_view_name(this) -}}
-{% endmacro %}
+    ({{ landing_lines_of_files(streaming_table_batch(this)) }}) as new_lines
+{%- endmacro %}
 
 {% macro databricks__landing_new_lines(source_relation) %}
     {%- set landing = landing_location(source_relation) -%}

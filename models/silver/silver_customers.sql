@@ -1,6 +1,6 @@
 {{ config(
     unique_key='customer_id',
-    matched_condition=changed_columns_condition(['customer_name', 'email', 'customer_segment', 'region']),
+    matched_condition=any_column_changed(['customer_name', 'email', 'customer_segment', 'region']),
     not_matched_by_source_action='delete',
     tblproperties={'delta.enableChangeDataFeed': 'true'},
     post_hook='{{ record_change_feed_offsets() }}',

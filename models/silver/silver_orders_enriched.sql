@@ -1,6 +1,6 @@
 {{ config(
     unique_key='order_id',
-    matched_condition=changed_columns_condition([
+    matched_condition=any_column_changed([
         'customer_id', 'amount', 'status', 'order_date', 'customer_name', 'customer_segment', 'region',
         'source_file', 'source_file_modified_at',
     ]),

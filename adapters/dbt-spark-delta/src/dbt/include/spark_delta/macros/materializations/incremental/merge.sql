@@ -5,12 +5,12 @@
                                     (aliases DBT_INTERNAL_SOURCE / DBT_INTERNAL_DEST);
       skip_matched_step             never update a matched row (insert-only);
       not_matched_by_source_action  'delete': remove target rows the source no longer has.
-    A model whose change feed has nothing new (change_feed_nothing_new) runs no MERGE at all:
-    even a MERGE that changes nothing commits, and one with not_matched_by_source_action
-    rewrites every file.
+    A model that the project's `change_feed_nothing_new()` marks (its change feed had nothing
+    new) runs no MERGE at all: even a MERGE that changes nothing commits, and one with
+    not_matched_by_source_action rewrites every file.
 -#}
-{% macro spark__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) %}
-    {%- if change_feed_nothing_new() -%}
+{% macro spark_delta__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) %}
+    {%- if change_feed_nothing_new is defined and change_feed_nothing_new() -%}
     select 'nothing new upstream' as merged
     {%- else -%}
     {%- set predicates = [] if incremental_predicates is none else [] + incremental_predicates -%}

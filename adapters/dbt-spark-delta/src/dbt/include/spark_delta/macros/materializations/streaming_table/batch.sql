@@ -1,8 +1,13 @@
 {#-
+    A streaming table's batch (see streaming_table.sql): the landed files that its file log
+    does not hold yet, fixed when the run lists the folder.
+-#}
+
+{#-
     List the landing folder (names, sizes, times: no content), keep the files the log does not
-    hold, and point the batch view at exactly those files. Returns {'file_count': new files,
-    'read_count': new files with content, 'glob': one glob naming those with content,
-    'staged': whether the batch views were made}.
+    hold, and fix them as literals in the listing view; point the batch view at exactly those
+    with content. Returns {'file_count': new files, 'read_count': new files with content,
+    'glob': one glob naming those with content, 'staged': whether the views were made}.
     With no new file and `stage_empty` false (an incremental run with nothing new), no view is
     made and the model's query is not run: the listing is the run's only read.
     Fails, before anything is written, when a file the log holds has another size or
@@ -11,7 +16,7 @@
     an empty file is recorded as ingested with no row, and the output names every file that is
     skipped (hidden, or not named as the source's `file_pattern` says).
 -#}
-{% macro streaming_stage_new_files(landing, file_log, batch_view, stage_empty) %}
+{% macro spark_delta__streaming_stage_batch(landing, names, stage_empty) %}
     {%- set unlisted = adapter.unlisted_files(landing.location) -%}
     {%- if unlisted is none -%}
         {{ log(this.identifier ~ ": " ~ landing.location ~ " cannot be listed from this client; files "
@@ -20,12 +25,12 @@
     {%- set unlisted_rows -%}
         {%- if unlisted -%}
             union all select path, timestamp_micros(modified_micros), size, hidden from values
-            {%- for file in unlisted %} ({{ sql_string_literal(file['path']) }}, {{ file['modified_micros'] }}, {{ file['size'] }}, {{ file['hidden'] }}){{ ',' if not loop.last }}{% endfor %}
+            {%- for file in unlisted %} ({{ spark_delta__string_literal(file['path']) }}, {{ file['modified_micros'] }}, {{ file['size'] }}, {{ file['hidden'] }}){{ ',' if not loop.last }}{% endfor %}
             as unlisted (path, modified_micros, size, hidden)
         {%- endif -%}
     {%- endset -%}
     {#- listed without pathGlobFilter, so that the files the pattern leaves out can be named -#}
-    {%- set name_regex = sql_string_literal(landing_name_regex(landing.file_pattern)) -%}
+    {%- set name_regex = spark_delta__string_literal(spark_delta__glob_name_regex(landing.file_pattern)) -%}
     {%- set listing = run_query(
         "select landed.path as source_file, unix_micros(landed.modificationTime) as modified_micros, "
         ~ "landed.length as source_file_size, logged.source_file is not null as was_ingested, "
@@ -38,7 +43,7 @@
         ~ landing.location ~ "` with ('recursiveFileLookup' = 'true')"
         ~ ' ' ~ unlisted_rows ~ ") as landed "
         ~ "left join (select source_file, max(source_file_size) as source_file_size, "
-        ~ "max(source_file_modified_at) as source_file_modified_at from " ~ file_log
+        ~ "max(source_file_modified_at) as source_file_modified_at from " ~ names['file_log']
         ~ " group by source_file) as logged on landed.path = logged.source_file "
         ~ "where logged.source_file is null "
         ~ "or landed.length != logged.source_file_size "
@@ -78,12 +83,12 @@
     {%- endif -%}
     {#-
         The batch is the listing's result, written into the view as literals: reading the view
-        again (the bronze read, then the file log) never lists the folder again, so a file that
+        again (the model's read, then the file log) never lists the folder again, so a file that
         lands while the run goes on waits for the next run instead of being logged unread.
         (A cached view over the listing is not enough: Spark may drop and recompute a cache.)
     -#}
     {% call statement('stage_new_files') %}
-        create or replace temporary view {{ batch_view }}__files as
+        create or replace temporary view {{ names['listing'] }} as
         {% if new_files | length > 0 -%}
         select
             source_file,
@@ -91,7 +96,7 @@
             source_file_size
         from values
             {%- for file in new_files %}
-            ({{ sql_string_literal(file['source_file']) }}, {{ file['modified_micros'] }}, {{ file['source_file_size'] }}){{ ',' if not loop.last }}
+            ({{ spark_delta__string_literal(file['source_file']) }}, {{ file['modified_micros'] }}, {{ file['source_file_size'] }}){{ ',' if not loop.last }}
             {%- endfor %}
             as listed_files (source_file, modified_micros, source_file_size)
         {%- else -%}
@@ -109,7 +114,7 @@
             select
                 regexp_extract(source_file, '^([A-Za-z][A-Za-z0-9+.-]*:(//[^/]*)?)?/', 0) as root,
                 source_file
-            from {{ batch_view }}__files
+            from {{ names['listing'] }}
             where source_file_size > 0
         )
         select
@@ -129,16 +134,14 @@
         {{ exceptions.raise_compiler_error("Landing files under more than one root: " ~ landing.location) }}
     {%- endif -%}
 
-    {% call statement('stage_new_lines') %}
-        create or replace temporary view {{ batch_view }} as
+    {% call statement('stage_new_files_whole') %}
+        create or replace temporary view {{ names['batch'] }} as
         {% if staged['file_count'] > 0 -%}
-        {{ landing_lines_of_files("text.`" ~ staged['glob'] ~ "` with ('wholetext' = 'true')") }}
+        select value, _metadata from text.`{{ staged['glob'] }}` with ('wholetext' = 'true')
         {%- else -%}
         select
-            cast(null as string) as source_file,
-            cast(null as timestamp) as source_file_modified_at,
-            cast(null as int) as source_line_number,
-            cast(null as string) as _raw_line
+            cast(null as string) as value,
+            cast(null as struct<file_path: string, file_modification_time: timestamp>) as _metadata
         where false
         {%- endif %}
     {% endcall %}
@@ -148,4 +151,50 @@
         'glob': staged['glob'] if staged['file_count'] > 0 else none,
         'staged': true,
     }) }}
+{% endmacro %}
+
+{#- Drop a streaming table's batch views from the session. -#}
+{% macro spark_delta__streaming_drop_batch(names) %}
+    {% do run_query("drop view if exists " ~ names['listing']) %}
+    {% do run_query("drop view if exists " ~ names['batch']) %}
+{% endmacro %}
+
+{#-
+    A Java regular expression matching the file names (not paths) that the glob `file_pattern`
+    matches, as Spark's `pathGlobFilter` does: `*` and `?` within a name, `[...]` classes,
+    `{a,b}` alternatives; every other character stands for itself.
+-#}
+{% macro spark_delta__glob_name_regex(file_pattern) %}
+    {%- set regex = namespace(text='^', in_braces=false, in_class=false) -%}
+    {%- for char in file_pattern -%}
+        {%- if regex.in_class -%}
+            {%- set regex.text = regex.text ~ char -%}
+            {%- set regex.in_class = char != ']' -%}
+        {%- elif char == '*' -%}
+            {%- set regex.text = regex.text ~ '[^/]*' -%}
+        {%- elif char == '?' -%}
+            {%- set regex.text = regex.text ~ '[^/]' -%}
+        {%- elif char == '[' -%}
+            {%- set regex.text = regex.text ~ char -%}
+            {%- set regex.in_class = true -%}
+        {%- elif char == '{' -%}
+            {%- set regex.text = regex.text ~ '(' -%}
+            {%- set regex.in_braces = true -%}
+        {%- elif char == '}' and regex.in_braces -%}
+            {%- set regex.text = regex.text ~ ')' -%}
+            {%- set regex.in_braces = false -%}
+        {%- elif char == ',' and regex.in_braces -%}
+            {%- set regex.text = regex.text ~ '|' -%}
+        {%- elif char.isalnum() -%}
+            {%- set regex.text = regex.text ~ char -%}
+        {%- else -%}
+            {%- set regex.text = regex.text ~ '\\' ~ char -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(regex.text ~ '$') }}
+{% endmacro %}
+
+{#- `value` as a Spark SQL string literal (backslashes and quotes escaped). -#}
+{% macro spark_delta__string_literal(value) %}
+    {{ return("'" ~ (value | string).replace('\\', '\\\\').replace("'", "\\'") ~ "'") }}
 {% endmacro %}

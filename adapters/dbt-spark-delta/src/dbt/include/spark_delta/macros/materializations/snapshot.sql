@@ -5,9 +5,9 @@
     new commit there is nothing to compare, and the run reads no data file. The first build,
     --full-refresh and an upstream without a history always run dbt-spark's materialization.
 -#}
-{% materialization snapshot, adapter='spark' %}
+{% materialization snapshot, adapter='spark_delta' %}
     {%- set existing = load_cached_relation(this) -%}
-    {%- set feed = change_feed(materialized_view_upstreams(model)['tables'],
+    {%- set feed = change_feed(spark_delta__upstream_relations(model)['tables'],
         incremental=existing is not none and not should_full_refresh()) -%}
     {%- if feed['mode'] == 'none' -%}
         {{ log(this ~ ": nothing new in " ~ feed['upstreams'].keys() | join(', ') ~ " since the last snapshot", info=true) }}

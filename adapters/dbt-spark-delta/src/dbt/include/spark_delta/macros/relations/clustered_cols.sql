@@ -3,7 +3,7 @@
     Lake it renders `cluster by (...)` (liquid clustering, which open-source Delta supports).
     Hive-style bucketing (`clustered_by` + `buckets`) is not used by this project.
 -#}
-{% macro spark__clustered_cols(label, required=false) %}
+{% macro spark_delta__clustered_cols(label, required=false) %}
     {%- set liquid = config.get('liquid_clustered_by') -%}
     {%- if liquid %}
     cluster by ({{ ([liquid] if liquid is string else liquid) | join(', ') }})

@@ -1,8 +1,8 @@
 {#-
-    The relations a materialized view selects from: {'tables': models and snapshots,
-    'landing_sources': landing sources, read whole}.
+    The relations a model selects from: {'tables': models and snapshots, 'landing_sources':
+    sources, read whole} (a materialized view's and a snapshot's upstreams).
 -#}
-{% macro materialized_view_upstreams(model_node) %}
+{% macro spark_delta__upstream_relations(model_node) %}
     {%- set landing_sources = [] -%}
     {%- set relations = [] -%}
     {%- for node_id in model_node.depends_on.nodes -%}
