@@ -53,21 +53,22 @@ lint: setup  ## ruff + sqlfluff (dbt templater)
 # driver, dbt and Python wait between statements), so together they take ~30% less time than
 # one after the other. Each suite's output is printed whole when it ends; each has its own
 # pytest temp folder.
-test: lint  ## everything CI runs: lint, then the whole suite on `local` and the end-to-end suite on `thrift`, side by side
-	@echo "Running the local and thrift suites side by side (~40 min on 2 cores); each one's output follows when it ends."
+test: lint  ## everything CI runs: lint, then the whole suite on `local` and the `thrift` end-to-end modules, side by side
+	@echo "Running the local and thrift suites side by side (~35 min on 2 cores); each one's output follows when it ends."
 	$(MAKE) --no-print-directory --output-sync=target -j2 test-local test-thrift
 
 test-local: setup browser  ## the pytest suite (unit + end-to-end) on the embedded `local` target
 	mkdir -p $(PYTEST_DIR)
 	$(BIN)/pytest --basetemp=$(PYTEST_DIR)/local
 
-# Starts a server for THRIFT_TEST_DIR, runs the end-to-end suite against it, stops it even when
-# a test fails (and keeps the suite's exit status).
-test-thrift: setup  ## the end-to-end suite on the `thrift` target, against a server it starts
+# Starts a server for THRIFT_TEST_DIR, runs the end-to-end modules marked `thrift` against it
+# (what depends on the target, and the property test; `DBT_TARGET=thrift pytest -m e2e` runs
+# every e2e module there), stops it even when a test fails (and keeps the suite's exit status).
+test-thrift: setup  ## the end-to-end modules marked `thrift`, on the `thrift` target, against a server it starts
 	rm -rf $(THRIFT_TEST_DIR) && mkdir -p $(PYTEST_DIR)
 	export LAKEHOUSE_DIR=$(THRIFT_TEST_DIR) && $(BIN)/lakehouse thrift start && \
 	trap '$(BIN)/lakehouse thrift stop' EXIT && \
-	DBT_TARGET=thrift $(BIN)/pytest -m e2e --basetemp=$(PYTEST_DIR)/thrift pytests
+	DBT_TARGET=thrift $(BIN)/pytest -m "e2e and thrift" --basetemp=$(PYTEST_DIR)/thrift pytests
 
 thrift-start: setup  ## start the local Spark Thrift Server (target `thrift`) for LAKEHOUSE_DIR
 	$(BIN)/lakehouse thrift start

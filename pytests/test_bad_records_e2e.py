@@ -16,7 +16,8 @@ from pyspark.sql import SparkSession
 
 from lakehouse.project import DbtProject
 
-pytestmark = pytest.mark.e2e
+# the thrift suite runs it too (Makefile test-thrift)
+pytestmark = [pytest.mark.e2e, pytest.mark.thrift]
 
 VALID = {"customer_id": 7, "amount": "5.00", "status": "pending", "order_date": "2024-01-15"}
 

@@ -27,7 +27,8 @@ from lakehouse import generate
 from lakehouse.project import DbtProject
 from landed_files import file_uri
 
-pytestmark = pytest.mark.e2e
+# the thrift suite runs it too (Makefile test-thrift)
+pytestmark = [pytest.mark.e2e, pytest.mark.thrift]
 
 
 def _order(order_id: int) -> str:

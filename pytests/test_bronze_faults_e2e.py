@@ -24,7 +24,8 @@ from lakehouse import generate
 from lakehouse.project import DbtProject
 from landed_files import file_uri, landed_order_lines
 
-pytestmark = pytest.mark.e2e
+# the thrift suite runs it too (Makefile test-thrift)
+pytestmark = [pytest.mark.e2e, pytest.mark.thrift]
 
 # the statement that writes the ingested-file log (after the bronze commit)
 LOG_WRITE = re.compile(r"insert\s+into\s+delta\.`[^`]*/ingested_files`", re.IGNORECASE)

@@ -33,7 +33,8 @@ from pyspark.sql import SparkSession
 from lakehouse import generate
 from lakehouse.project import DbtProject
 
-pytestmark = pytest.mark.e2e
+# the thrift suite runs it too (Makefile test-thrift)
+pytestmark = [pytest.mark.e2e, pytest.mark.thrift]
 
 SEED = 7
 CUSTOMERS = 50

@@ -23,6 +23,7 @@ from lakehouse.standalone_cluster import StandaloneCluster, free_port
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.thrift,
     pytest.mark.skipif(TARGET != "thrift", reason="the thrift target's cluster mode"),
 ]
 

@@ -27,7 +27,8 @@ from lakehouse import generate
 from lakehouse.project import DbtProject
 from landed_files import landed_order_lines
 
-pytestmark = pytest.mark.e2e
+# the thrift suite runs it too (Makefile test-thrift)
+pytestmark = [pytest.mark.e2e, pytest.mark.thrift]
 
 LEASE = 20  # seconds
 

@@ -10,7 +10,8 @@ from pyspark.sql import SparkSession
 
 from lakehouse.project import DbtProject
 
-pytestmark = pytest.mark.e2e
+# the thrift suite runs it too (Makefile test-thrift)
+pytestmark = [pytest.mark.e2e, pytest.mark.thrift]
 
 
 def test_session_runs_delta_with_ansi_mode_and_utc(spark: SparkSession) -> None:

@@ -33,7 +33,8 @@ from lakehouse import generate
 from lakehouse.project import DbtProject
 from lakehouse.spark_metrics import SparkWork, measure_work
 
-pytestmark = pytest.mark.e2e
+# the thrift suite runs it too (Makefile test-thrift)
+pytestmark = [pytest.mark.e2e, pytest.mark.thrift]
 
 SEED = 20261202
 CUSTOMERS = 250
