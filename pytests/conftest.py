@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from pyspark.sql import SparkSession
 
-from engine_target import EMBEDDED, TARGET
 from lakehouse import generate
 from lakehouse.project import DbtProject
+from support.engine_target import EMBEDDED, TARGET
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -14,9 +14,9 @@ from unittest import mock
 import pytest
 from pyspark.sql import SparkSession
 
-from engine_target import EMBEDDED
 from lakehouse import bench_pins, bench_report, benchmark, cli, cost_model
 from lakehouse.benchmark import Sample, Series
+from support.engine_target import EMBEDDED
 
 GOLD = {"gold_daily_sales", "gold_customer_lifetime_value", "gold_orders_by_customer"}
 

@@ -25,7 +25,7 @@ from pyspark.sql import SparkSession
 
 from lakehouse import generate
 from lakehouse.project import DbtProject
-from landed_files import file_uri
+from support.landed_files import file_uri
 
 # the thrift suite runs it too (Makefile test-thrift)
 pytestmark = [pytest.mark.e2e, pytest.mark.thrift]

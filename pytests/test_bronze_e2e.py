@@ -1,30 +1,29 @@
-"""Bronze end to end: land batches, run dbt, compare with an independent reading of the files."""
+"""Bronze end to end: land batches, run dbt, compare with an independent reading of the files.
+
+One scenario (the module's fixture) lands and runs every step and keeps what it observed; each
+test asserts on it, so any test runs alone (`pytest -k`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from pyspark.sql import SparkSession
 
-from engine_target import EMBEDDED
 from lakehouse import generate
 from lakehouse.project import DbtProject
-from lakehouse.spark_metrics import measure_work
-from landed_files import LandedLine, landed_order_lines
+from support.engine_target import EMBEDDED
+from support.landed_files import LandedLine, landed_order_lines
+from support.spark_metrics import SparkWork, measure_work
 
 pytestmark = pytest.mark.e2e
 
 ORDERS_PER_BATCH = 2_000
 CONTRACT = ("order_id", "customer_id", "amount", "status", "order_date")
-
-
-@pytest.fixture(scope="module")
-def project(new_project: Callable[[str], DbtProject]) -> DbtProject:
-    return new_project("bronze")
 
 
 def _as_bronze_text(value: object) -> str | None:
@@ -45,12 +44,21 @@ def _bronze_rows(spark: SparkSession, project: DbtProject) -> dict[tuple[str, in
     return {(row.source_file, row.source_line_number): row.asDict() for row in rows}
 
 
-def _assert_bronze_matches_files(spark: SparkSession, project: DbtProject) -> None:
-    expected = {
-        (line.source_file, line.line_number): line
-        for line in landed_order_lines(project.landing_root)
-    }
-    actual = _bronze_rows(spark, project)
+@dataclass
+class Snapshot:
+    """bronze_orders and the landed lines at one point of the scenario."""
+
+    bronze: dict[tuple[str, int], dict]
+    landed: list[LandedLine]
+
+
+def _snapshot(spark: SparkSession, project: DbtProject) -> Snapshot:
+    return Snapshot(_bronze_rows(spark, project), landed_order_lines(project.landing_root))
+
+
+def _assert_bronze_matches_files(snapshot: Snapshot) -> None:
+    expected = {(line.source_file, line.line_number): line for line in snapshot.landed}
+    actual = snapshot.bronze
     assert actual.keys() == expected.keys(), "every landed line exactly once"
     for key, line in expected.items():
         _assert_row_matches_line(actual[key], line)
@@ -78,39 +86,6 @@ def _order_file_bytes(landing_root: Path, batch: int | None = None) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*.json"))
 
 
-def test_every_landed_line_exactly_once_over_runs_with_new_batches(
-    project: DbtProject, spark: SparkSession
-) -> None:
-    for batch in range(3):
-        generate.land(project.landing_root, batch, 1, ORDERS_PER_BATCH)
-        with measure_work(spark) if EMBEDDED else nullcontext() as work:
-            project.run("--select", "bronze_orders")
-        project.invoke("test", "--select", "bronze_orders")
-        _assert_bronze_matches_files(spark, project)
-        if work is not None:  # a run reads the new files, not the history
-            assert work.scanned("text")
-            assert work.input_bytes < 1.2 * _order_file_bytes(project.landing_root, batch) + 100_000
-
-    truths = [
-        json.loads(generate.truth_path(project.landing_root, "orders", b).read_text())
-        for b in range(3)
-    ]
-    bronze = spark.table(project.table("bronze_orders"))
-    assert bronze.count() == sum(t["lines"] for t in truths)
-    assert bronze.where("is_malformed").count() == sum(t["kinds"]["malformed"] for t in truths)
-    assert bronze.where("_rescued_data is not null").count() == sum(t["extra_keys"] for t in truths)
-
-    # freshness: a commit that added rows within the window proves it from the commit log
-    with measure_work(spark) if EMBEDDED else nullcontext() as work:
-        assert _freshness(project, hours=24) == ("pass", 0)
-    if work is not None:
-        read = [n for table, n in work.files_read.items() if table.endswith("bronze_orders")]
-        assert sum(read) == 0, work.files_read
-    # no recent enough commit (a window under an hour is always read): the rows decide, and
-    # none is that recent
-    assert _freshness(project, hours=0.0001) == ("warn", 1)
-
-
 def _freshness(project: DbtProject, hours: float) -> tuple[str, int]:
     project.extra_vars["landing_freshness_hours"] = hours
     try:
@@ -121,22 +96,73 @@ def _freshness(project: DbtProject, hours: float) -> tuple[str, int]:
     return str(test.status), test.failures
 
 
-def test_a_run_with_nothing_new_reads_no_order_file_and_writes_nothing(
-    project: DbtProject, spark: SparkSession
-) -> None:
+@dataclass
+class BatchRun:
+    snapshot: Snapshot
+    work: SparkWork | None  # what the run read (embedded engine only)
+    batch_bytes: int  # size of the batch's order files
+
+
+@dataclass
+class BronzeRuns:
+    batches: list[BatchRun] = field(default_factory=list)
+    truths: list[dict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    fresh_day: tuple[str, int] | None = None
+    fresh_day_work: SparkWork | None = None
+    fresh_instant: tuple[str, int] | None = None
+    nothing_new: Snapshot | None = None
+    nothing_new_work: SparkWork | None = None
+    versions_around_nothing_new: tuple[int, int] = (0, 0)
+    odd: Snapshot | None = None
+    odd_lines: list[tuple[int, bool]] = field(default_factory=list)
+    after_stopped_run: Snapshot | None = None
+    logged_files: tuple[int, int, int] = (0, 0, 0)  # rows, distinct files, landed files
+    before_refresh: list[tuple] = field(default_factory=list)
+    after_refresh: list[tuple] = field(default_factory=list)
+    customers: dict[str, object] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> BronzeRuns:
+    """Three batches, each run and tested; freshness; a run with nothing new; odd lines; a run
+    stopped between its two commits; a full refresh; bronze_customers."""
+    project = new_project("bronze")
     table = project.table("bronze_orders")
+    runs = BronzeRuns()
+    for batch in range(3):
+        generate.land(project.landing_root, batch, 1, ORDERS_PER_BATCH)
+        with measure_work(spark) if EMBEDDED else nullcontext() as work:
+            project.run("--select", "bronze_orders")
+        project.invoke("test", "--select", "bronze_orders")  # raises when a test fails
+        runs.batches.append(
+            BatchRun(
+                _snapshot(spark, project), work, _order_file_bytes(project.landing_root, batch)
+            )
+        )
+    runs.truths = [
+        json.loads(generate.truth_path(project.landing_root, "orders", b).read_text())
+        for b in range(3)
+    ]
+    bronze = spark.table(table)
+    runs.counts = {
+        "rows": bronze.count(),
+        "malformed": bronze.where("is_malformed").count(),
+        "rescued": bronze.where("_rescued_data is not null").count(),
+    }
+    # freshness: a commit that added rows within the window proves it from the commit log
+    with measure_work(spark) if EMBEDDED else nullcontext() as work:
+        runs.fresh_day = _freshness(project, hours=24)
+    runs.fresh_day_work = work
+    # no recent enough commit (a window under an hour is always read): the rows decide
+    runs.fresh_instant = _freshness(project, hours=0.0001)
+
     version = _table_version(spark, table)
     with measure_work(spark) if EMBEDDED else nullcontext() as work:
         project.run("--select", "bronze_orders")
-    assert _table_version(spark, table) == version
-    if work is not None:  # the folder is listed (names, sizes, times), no order file is opened
-        assert work.plans and not work.scanned("text")
-    _assert_bronze_matches_files(spark, project)
+    runs.versions_around_nothing_new = (version, _table_version(spark, table))
+    runs.nothing_new, runs.nothing_new_work = _snapshot(spark, project), work
 
-
-def test_unknown_keys_and_odd_lines_never_fail_a_run(
-    project: DbtProject, spark: SparkSession
-) -> None:
     odd = project.landing_root / "orders" / "manual" / "deep" / "batch=99" / "odd.json"
     odd.parent.mkdir(parents=True)
     odd.write_text(
@@ -148,23 +174,13 @@ def test_unknown_keys_and_odd_lines_never_fail_a_run(
         "{truncated\n"
     )
     project.run("--select", "bronze_orders")
-    _assert_bronze_matches_files(spark, project)
+    runs.odd = _snapshot(spark, project)
     rows = spark.sql(
-        f"select source_line_number, is_malformed from {project.table('bronze_orders')} "
+        f"select source_line_number, is_malformed from {table} "
         f"where source_file like '%/odd.json' order by 1"
     ).collect()
-    assert [(r.source_line_number, r.is_malformed) for r in rows] == [
-        (1, False),
-        (3, True),
-        (4, True),
-        (5, False),
-        (6, True),
-    ]
+    runs.odd_lines = [(r.source_line_number, r.is_malformed) for r in rows]
 
-
-def test_a_run_stopped_between_its_two_commits_does_not_ingest_twice(
-    project: DbtProject, spark: SparkSession
-) -> None:
     generate.land(project.landing_root, 3, 1, ORDERS_PER_BATCH)
     project.run("--select", "bronze_orders")
     # Undo the file-log commit of that run, as if the process had died right before it.
@@ -172,26 +188,80 @@ def test_a_run_stopped_between_its_two_commits_does_not_ingest_twice(
     last = spark.sql(f"select max(target_version) as v from {log}").collect()[0].v
     spark.sql(f"delete from {log} where target_version = {last}")
     project.run("--select", "bronze_orders")
-    _assert_bronze_matches_files(spark, project)
+    runs.after_stopped_run = _snapshot(spark, project)
     logged = spark.sql(f"select count(*) as n, count(distinct source_file) as d from {log}").first()
-    assert logged.n == logged.d == len(list((project.landing_root / "orders").rglob("*.json")))
+    landed = len(list((project.landing_root / "orders").rglob("*.json")))
+    runs.logged_files = (logged.n, logged.d, landed)
 
-
-def test_full_refresh_rebuilds_the_same_rows(project: DbtProject, spark: SparkSession) -> None:
     columns = "source_file, source_line_number, order_id, amount, _rescued_data, _corrupt_record"
-    before = spark.sql(f"select {columns} from {project.table('bronze_orders')}").collect()
+    runs.before_refresh = [tuple(r) for r in spark.sql(f"select {columns} from {table}").collect()]
     project.run("--select", "bronze_orders", "--full-refresh")
-    after = spark.sql(f"select {columns} from {project.table('bronze_orders')}").collect()
-    assert sorted(map(tuple, before)) == sorted(map(tuple, after))
+    runs.after_refresh = [tuple(r) for r in spark.sql(f"select {columns} from {table}").collect()]
 
-
-def test_bronze_customers_is_the_current_extract(project: DbtProject, spark: SparkSession) -> None:
     project.build("--select", "bronze_customers")
-    landed = generate.truth_path(project.landing_root, "customers", 3)
-    truth = json.loads(landed.read_text())
+    truth = json.loads(generate.truth_path(project.landing_root, "customers", 3).read_text())
     customers = spark.table(project.table("bronze_customers"))
-    assert customers.count() == truth["rows"]
-    assert customers.select("source_file").distinct().count() == 1
-    assert not customers.where(
-        f"customer_id in ({','.join(map(str, truth['deleted'] or [0]))})"
-    ).count()
+    deleted = ",".join(map(str, truth["deleted"] or [0]))
+    runs.customers = {
+        "rows": customers.count(),
+        "expected_rows": truth["rows"],
+        "files": customers.select("source_file").distinct().count(),
+        "deleted_present": customers.where(f"customer_id in ({deleted})").count(),
+    }
+    return runs
+
+
+def test_every_landed_line_exactly_once_over_runs_with_new_batches(runs: BronzeRuns) -> None:
+    for batch in runs.batches:
+        _assert_bronze_matches_files(batch.snapshot)
+        if batch.work is not None:  # a run reads the new files, not the history
+            assert batch.work.scanned("text")
+            assert batch.work.input_bytes < 1.2 * batch.batch_bytes + 100_000
+    assert runs.counts["rows"] == sum(t["lines"] for t in runs.truths)
+    assert runs.counts["malformed"] == sum(t["kinds"]["malformed"] for t in runs.truths)
+    assert runs.counts["rescued"] == sum(t["extra_keys"] for t in runs.truths)
+
+
+def test_freshness_is_proven_from_the_commit_log(runs: BronzeRuns) -> None:
+    assert runs.fresh_day == ("pass", 0)
+    if runs.fresh_day_work is not None:
+        work = runs.fresh_day_work
+        read = [n for table, n in work.files_read.items() if table.endswith("bronze_orders")]
+        assert sum(read) == 0, work.files_read
+    # no recent enough commit: the rows decide, and none is that recent
+    assert runs.fresh_instant == ("warn", 1)
+
+
+def test_a_run_with_nothing_new_reads_no_order_file_and_writes_nothing(runs: BronzeRuns) -> None:
+    before, after = runs.versions_around_nothing_new
+    assert after == before
+    work = runs.nothing_new_work
+    if work is not None:  # the folder is listed (names, sizes, times), no order file is opened
+        assert work.plans and not work.scanned("text")
+    assert runs.nothing_new is not None
+    _assert_bronze_matches_files(runs.nothing_new)
+
+
+def test_unknown_keys_and_odd_lines_never_fail_a_run(runs: BronzeRuns) -> None:
+    assert runs.odd is not None
+    _assert_bronze_matches_files(runs.odd)
+    assert runs.odd_lines == [(1, False), (3, True), (4, True), (5, False), (6, True)]
+
+
+def test_a_run_stopped_between_its_two_commits_does_not_ingest_twice(runs: BronzeRuns) -> None:
+    assert runs.after_stopped_run is not None
+    _assert_bronze_matches_files(runs.after_stopped_run)
+    rows, distinct, landed = runs.logged_files
+    assert rows == distinct == landed
+
+
+def test_full_refresh_rebuilds_the_same_rows(runs: BronzeRuns) -> None:
+    assert runs.before_refresh
+    assert sorted(runs.before_refresh) == sorted(runs.after_refresh)
+
+
+def test_bronze_customers_is_the_current_extract(runs: BronzeRuns) -> None:
+    customers = runs.customers
+    assert customers["rows"] == customers["expected_rows"]
+    assert customers["files"] == 1
+    assert customers["deleted_present"] == 0

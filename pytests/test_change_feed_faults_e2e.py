@@ -26,12 +26,12 @@ import pyarrow.parquet as pq
 import pytest
 from dbt.adapters.spark_delta.connections import SparkDeltaConnectionManager
 from dbt_common.exceptions import DbtRuntimeError
-from expected_gold import expected_daily_sales, expected_enriched, expected_lifetime_value
-from gold_tables import daily_sales, lifetime_value
 from pyspark.sql import SparkSession
 
 from lakehouse import generate
 from lakehouse.project import DbtProject
+from support.expected_gold import expected_daily_sales, expected_enriched, expected_lifetime_value
+from support.gold_tables import daily_sales, lifetime_value
 
 # the thrift suite runs it too (Makefile test-thrift)
 pytestmark = [pytest.mark.e2e, pytest.mark.thrift]

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from dbt.adapters.spark_delta.python_submissions import release_connect_session
-from expected_gold import expected_daily_sales, expected_enriched
-from expected_silver import expected_silver, landed_orders, silver_values
 from pyspark.sql import SparkSession
 
-from engine_target import TARGET
 from lakehouse import generate, thrift_server
 from lakehouse.project import DbtProject, scoped_environ
 from lakehouse.standalone_cluster import StandaloneCluster, free_port
+from support.engine_target import TARGET
+from support.expected_gold import expected_daily_sales, expected_enriched
+from support.expected_silver import expected_silver, landed_orders, silver_values
 
 pytestmark = [
     pytest.mark.e2e,

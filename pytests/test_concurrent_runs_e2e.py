@@ -21,11 +21,11 @@ from datetime import datetime
 import pytest
 from pyspark.sql import SparkSession
 
-from dbt_process import dbt_process
-from engine_target import EMBEDDED
 from lakehouse import generate
 from lakehouse.project import DbtProject
-from landed_files import landed_order_lines
+from support.dbt_process import dbt_process
+from support.engine_target import EMBEDDED
+from support.landed_files import landed_order_lines
 
 # the thrift suite runs it too (Makefile test-thrift)
 pytestmark = [pytest.mark.e2e, pytest.mark.thrift]

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from expected_history import ATTRIBUTES, Version, expected_history, landed_extract
 from pyspark.sql import SparkSession
 
 from lakehouse import generate
 from lakehouse.project import DbtProject
+from support.expected_history import ATTRIBUTES, Version, expected_history, landed_extract
 
 pytestmark = pytest.mark.e2e
 

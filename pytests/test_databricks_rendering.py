@@ -18,9 +18,9 @@ from pathlib import Path
 import dbt.adapters.databricks.handle as databricks_handle
 import pytest
 import sqlfluff
-from databricks_dry_run import DryRunWarehouse, Relation
 
 from lakehouse.project import DbtProject, scoped_environ
+from support.databricks_dry_run import DryRunWarehouse, Relation
 
 EXPECTED_DIR = Path(__file__).parent / "databricks_expected"
 DUMMY_CREDENTIALS = {

@@ -11,7 +11,7 @@ import pytest
 
 from lakehouse import generate
 from lakehouse.cli import main
-from landed_files import landed_order_lines
+from support.landed_files import landed_order_lines
 
 CONTRACT = {"order_id", "customer_id", "amount", "status", "order_date"}
 

@@ -24,14 +24,14 @@ from contextlib import nullcontext
 import pytest
 from dbt.cli.main import dbtRunnerResult
 from dbt_common.events.base_types import EventMsg
-from expected_gold import expected_daily_sales, expected_enriched, expected_lifetime_value
-from gold_tables import daily_sales, enriched_orders, lifetime_value
 from pyspark.sql import SparkSession
 
-from engine_target import EMBEDDED
 from lakehouse import generate
 from lakehouse.project import DbtProject
-from lakehouse.spark_metrics import SparkWork, measure_work
+from support.engine_target import EMBEDDED
+from support.expected_gold import expected_daily_sales, expected_enriched, expected_lifetime_value
+from support.gold_tables import daily_sales, enriched_orders, lifetime_value
+from support.spark_metrics import SparkWork, measure_work
 
 # the thrift suite runs it too (Makefile test-thrift)
 pytestmark = [pytest.mark.e2e, pytest.mark.thrift]

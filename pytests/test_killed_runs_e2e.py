@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from expected_silver import expected_silver, landed_orders, silver_values
 from pyspark.sql import SparkSession
 
-from dbt_process import dbt_process
-from engine_target import EMBEDDED
 from lakehouse import generate
 from lakehouse.project import DbtProject
-from landed_files import landed_order_lines
+from support.dbt_process import dbt_process
+from support.engine_target import EMBEDDED
+from support.expected_silver import expected_silver, landed_orders, silver_values
+from support.landed_files import landed_order_lines
 
 pytestmark = [
     pytest.mark.e2e,

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from engine_target import EMBEDDED
 from lakehouse.project import REPO_ROOT, DbtProject
+from support.engine_target import EMBEDDED
 
 pytestmark = [
     pytest.mark.e2e,

@@ -12,9 +12,9 @@ import pytest
 import sqlfluff
 from pyspark.sql import SparkSession
 
-from engine_target import EMBEDDED
 from lakehouse import generate
 from lakehouse.project import DbtProject
+from support.engine_target import EMBEDDED
 
 pytestmark = pytest.mark.e2e
 

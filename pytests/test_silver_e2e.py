@@ -1,31 +1,31 @@
 """Silver end to end: expectations, quarantine, metrics and customers after several runs,
-compared with an independent computation over the landed files and the generator's truth."""
+compared with an independent computation over the landed files and the generator's truth.
+
+One scenario (the module's fixture) lands and runs every step and keeps what it observed; each
+test asserts on it, so any test runs alone (`pytest -k`)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC
 from decimal import Decimal
 
 import pytest
-from expected_silver import Order, expected_silver, landed_orders, silver_values
 from pyspark.sql import SparkSession
 
 from lakehouse import generate
 from lakehouse.project import DbtProject
+from support.expected_silver import Order, expected_silver, landed_orders, silver_values
 
 pytestmark = pytest.mark.e2e
 
 ORDERS_PER_BATCH = 3_000
 CUSTOMERS = 400
-
-
-@pytest.fixture(scope="module")
-def project(new_project: Callable[[str], DbtProject]) -> DbtProject:
-    return new_project("silver")
 
 
 def _land(project: DbtProject, batch: int, **options: int) -> None:
@@ -41,82 +41,70 @@ def _version(spark: SparkSession, table: str) -> int:
     return spark.sql(f"describe history {table} limit 1").first().version
 
 
-def _assert_silver_matches_landing(spark: SparkSession, project: DbtProject) -> list[Order]:
+@dataclass
+class SilverState:
+    """silver_orders and quarantine_orders at one point, with what the landed files say."""
+
+    silver: dict[int, tuple]
+    expected: dict[int, tuple]
+    quarantine: list[tuple[tuple[str, int], list[str]]]
+    expected_quarantine: dict[tuple[str, int], list[str]]
+
+
+def _state(
+    spark: SparkSession, project: DbtProject, extra_orders: list[Order] | None = None
+) -> tuple[SilverState, list[Order]]:
     orders = landed_orders(project.landing_root)
-    expected = {key: order.values for key, order in expected_silver(orders).items()}
-    actual = _silver(spark, project)
-    assert actual.keys() == expected.keys()
-    assert actual == expected
-    return orders
-
-
-def _assert_quarantine_matches(spark: SparkSession, project: DbtProject, orders: list[Order]):
-    expected = {
-        (o.source_file, o.line_number): sorted(o.dropped_by) for o in orders if o.dropped_by
-    }
+    quarantined = orders + (extra_orders or [])
     rows = spark.table(project.table("quarantine_orders")).collect()
-    actual = {(r.source_file, r.source_line_number): sorted(r.failed_expectations) for r in rows}
-    assert len(rows) == len(actual), "each quarantined line exactly once"
-    assert actual == expected
+    state = SilverState(
+        silver=_silver(spark, project),
+        expected={key: order.values for key, order in expected_silver(orders).items()},
+        quarantine=[
+            ((r.source_file, r.source_line_number), sorted(r.failed_expectations)) for r in rows
+        ],
+        expected_quarantine={
+            (o.source_file, o.line_number): sorted(o.dropped_by)
+            for o in quarantined
+            if o.dropped_by
+        },
+    )
+    return state, orders
 
 
-def test_several_runs_match_an_independent_computation(
-    project: DbtProject, spark: SparkSession
-) -> None:
-    bronze = project.table("bronze_orders")
-    for batch in range(3):
-        _land(project, batch)
-        before = spark.table(bronze).count() if batch else 0
-        # the expectations act in the models; the last run also runs the data tests
-        project.build() if batch == 2 else project.run()
-        orders = _assert_silver_matches_landing(spark, project)
-        _assert_quarantine_matches(spark, project, orders)
+def _assert_matches_landing(state: SilverState) -> None:
+    assert state.silver.keys() == state.expected.keys()
+    assert state.silver == state.expected
+    actual = dict(state.quarantine)
+    assert len(state.quarantine) == len(actual), "each quarantined line exactly once"
+    assert actual == state.expected_quarantine
 
-        run = spark.sql(
-            f"select * from {project.table('data_quality_metrics')} "
-            "where measured_at = (select max(measured_at) from "
-            f"{project.table('data_quality_metrics')})"
-        ).collect()
-        by_name = {row.expectation_name: row for row in run}
-        assert set(by_name) == {"valid_order_id", "valid_amount", "valid_status", "valid_customer"}
-        new_rows = spark.table(bronze).count() - before
-        new = [o for o in orders if o.source_file.split("/batch=")[1].startswith(f"{batch:04d}")]
-        survivors = [o for o in new if not o.dropped_by]
-        head = run[0]
-        # the run's numbers: the same rows seen three ways (bronze, quarantine, the files)
-        quarantined_now = (
-            spark.table(project.table("quarantine_orders"))
-            .where(f"quarantined_in_run = '{head.run_id}'")
-            .count()
-        )
-        assert head.total_records == new_rows == len(new)
-        assert head.records_quarantined == quarantined_now == len(new) - len(survivors)
-        assert head.orders_merged == len({o.order_id for o in survivors})
-        assert head.total_records == (
-            head.records_quarantined + head.orders_merged + head.duplicates_suppressed
-        )
-        assert head.null_order_ids == sum(o.order_id is None for o in new)
-        assert by_name["valid_amount"].rows_failed == sum(
-            "valid_amount" in o.dropped_by for o in new
-        )
-        assert by_name["valid_customer"].rows_checked == len(survivors)
-        assert by_name["valid_customer"].rows_failed == sum(
-            o.customer_id is None for o in survivors
-        )
-        assert by_name["valid_status"].rows_failed == 0
-        # warn counts are also printed in the run's output
-        warned = by_name["valid_customer"]
-        assert (
-            f"silver_orders: expectation valid_customer (warn) failed on {warned.rows_failed} of "
-            f"{warned.rows_checked} rows: kept, warned"
-        ) in project.logged
-        if batch == 0:
-            # a constraint dbt no longer declares, and one of another team's
-            silver = project.table("silver_orders")
-            spark.sql(f"alter table {silver} add constraint dbt_retired check (amount < 1e9)")
-            spark.sql(f"alter table {silver} add constraint team_rule check (order_id > 0)")
 
-    _assert_declared_constraints_hold(spark, project)
+@dataclass
+class BatchRun:
+    state: SilverState
+    new: list[Order]  # the batch's landed lines, as the oracle reads them
+    new_rows: int  # rows bronze gained
+    metrics: dict[str, object]  # data_quality_metrics of the run, by expectation
+    quarantined_now: int  # quarantine rows of the run
+    logged: list[str]  # what the run printed
+
+
+@dataclass
+class SilverRuns:
+    batches: list[BatchRun] = field(default_factory=list)
+    constraints: dict[str, set[str]] = field(default_factory=dict)
+    constraints_added: dict[str, int] = field(default_factory=dict)
+    outside_writes: list[tuple[str, str]] = field(default_factory=list)  # (error, broken rule)
+    versions_around_outside_writes: tuple[int, int] = (0, 0)
+    stale: dict[str, object] = field(default_factory=dict)
+    failed_run: dict[str, object] = field(default_factory=dict)
+    customer_changes: list[tuple[int, str, int]] = field(default_factory=list)
+    customer_deliveries: list[dict] = field(default_factory=list)
+    changes_after_same_extract: int = 0
+    enriched: dict[int, object] = field(default_factory=dict)
+    customers: dict[int, object] = field(default_factory=dict)
+    silver_keys: set[int] = field(default_factory=set)
 
 
 def _constraints(spark: SparkSession, table: str) -> dict[str, str]:
@@ -125,45 +113,74 @@ def _constraints(spark: SparkSession, table: str) -> dict[str, str]:
     return {row.key[len(prefix) :]: row.value for row in rows if row.key.startswith(prefix)}
 
 
-def _assert_declared_constraints_hold(spark: SparkSession, project: DbtProject) -> None:
+def _run_batches(spark: SparkSession, project: DbtProject, runs: SilverRuns) -> None:
+    """Three batches; the expectations act in the models; the last run also runs the data
+    tests. After the first, a constraint dbt no longer declares and one of another team's."""
+    bronze = project.table("bronze_orders")
+    metrics = project.table("data_quality_metrics")
+    for batch in range(3):
+        _land(project, batch)
+        before = spark.table(bronze).count() if batch else 0
+        project.build() if batch == 2 else project.run()
+        state, orders = _state(spark, project)
+        run = spark.sql(
+            f"select * from {metrics} where measured_at = (select max(measured_at) from {metrics})"
+        ).collect()
+        head = run[0]
+        runs.batches.append(
+            BatchRun(
+                state=state,
+                new=[
+                    o
+                    for o in orders
+                    if o.source_file.split("/batch=")[1].startswith(f"{batch:04d}")
+                ],
+                new_rows=spark.table(bronze).count() - before,
+                metrics={row.expectation_name: row for row in run},
+                quarantined_now=spark.table(project.table("quarantine_orders"))
+                .where(f"quarantined_in_run = '{head.run_id}'")
+                .count(),
+                logged=list(project.logged),
+            )
+        )
+        if batch == 0:
+            silver = project.table("silver_orders")
+            spark.sql(f"alter table {silver} add constraint dbt_retired check (amount < 1e9)")
+            spark.sql(f"alter table {silver} add constraint team_rule check (order_id > 0)")
+
+
+def _write_from_outside(spark: SparkSession, project: DbtProject, runs: SilverRuns) -> None:
     silver = project.table("silver_orders")
-    # the not_null test and the drop and fail expectations of _silver__models.yml
-    assert set(_constraints(spark, silver)) == {
-        "dbt_not_null_order_id",
-        "dbt_valid_order_id",
-        "dbt_valid_amount",
-        "dbt_valid_status",
-        "team_rule",
-    }
-    assert set(_constraints(spark, project.table("quarantine_orders"))) == {
-        "dbt_not_null_failed_expectations",
-        "dbt_not_null_source_file",
-        "dbt_not_null_source_line_number",
+    runs.constraints = {
+        name: set(_constraints(spark, project.table(name)))
+        for name in ("silver_orders", "quarantine_orders")
     }
     history = spark.sql(f"describe history {silver}").collect()
-    added = Counter(
-        commit.operationParameters["name"]
-        for commit in history
-        if commit.operation == "ADD CONSTRAINT"
+    runs.constraints_added = dict(
+        Counter(
+            commit.operationParameters["name"]
+            for commit in history
+            if commit.operation == "ADD CONSTRAINT"
+        )
     )
-    assert set(added.values()) == {1}, "each constraint is added once, not on every run"
-    # a writer outside dbt is held to the declarations too; the table stays as it was
     version = _version(spark, silver)
     for values, broken in [
         ("1, 1, 0.00, 'pending'", "dbt_valid_amount"),
         ("null, 1, 5.00, 'pending'", "dbt_(not_null|valid)_order_id"),
         ("1, 1, 5.00, 'shipped'", "dbt_valid_status"),
     ]:
-        with pytest.raises(Exception, match=f"CHECK constraint {broken} .* violated"):
+        try:
             spark.sql(
                 f"insert into {silver} (order_id, customer_id, amount, status) values ({values})"
             )
-    assert _version(spark, silver) == version
+            error = ""
+        except Exception as raised:  # the error is what the test reads
+            error = str(raised)
+        runs.outside_writes.append((error, broken))
+    runs.versions_around_outside_writes = (version, _version(spark, silver))
 
 
-def test_a_stale_version_never_overwrites_and_a_redelivery_changes_nothing(
-    project: DbtProject, spark: SparkSession
-) -> None:
+def _land_stale_and_redelivered(spark: SparkSession, project: DbtProject, runs: SilverRuns) -> None:
     silver = project.table("silver_orders")
     current = spark.sql(f"select * from {silver} where customer_id is not null limit 2").collect()
     stale, redelivered = current
@@ -201,34 +218,24 @@ def test_a_stale_version_never_overwrites_and_a_redelivery_changes_nothing(
         .where(f"order_id in ({stale.order_id}, {redelivered.order_id})")
         .collect()
     }
-    assert after[stale.order_id] == stale, "an older file never overwrites a newer version"
-    assert after[redelivered.order_id].source_file == redelivered.source_file
-    assert _version(spark, silver) >= version
-    _assert_silver_matches_landing(spark, project)
+    runs.stale = {
+        "stale": stale,
+        "redelivered": redelivered,
+        "after": after,
+        "versions": (version, _version(spark, silver)),
+        "state": _state(spark, project)[0],
+    }
     late.unlink()
 
 
-def test_a_fail_expectation_stops_silver_before_it_writes(
-    project: DbtProject, spark: SparkSession
-) -> None:
+def _fail_then_recover(spark: SparkSession, project: DbtProject, runs: SilverRuns) -> None:
     silver, enriched = project.table("silver_orders"), project.table("silver_orders_enriched")
-    version = _version(spark, silver)
-    enriched_version = _version(spark, enriched)
-    metrics_before = spark.table(project.table("data_quality_metrics")).count()
-
+    metrics = project.table("data_quality_metrics")
+    before = (_version(spark, silver), _version(spark, enriched), spark.table(metrics).count())
     _land(project, 3, poison_lines=3)
     result = project.run(check=False)
-    assert not result.success
     failed = [r for r in result.result.results if str(r.status) == "error"]
-    assert [r.node.name for r in failed] == ["silver_orders"]
-    message = failed[0].message
-    assert "valid_status" in message and "failed on 3 row(s)" in message
-    assert '"status":"shipped"' in message
-
-    assert _version(spark, silver) == version, "the table keeps its exact previous version"
-    assert _version(spark, enriched) == enriched_version
-    assert spark.table(project.table("data_quality_metrics")).count() == metrics_before
-
+    after = (_version(spark, silver), _version(spark, enriched), spark.table(metrics).count())
     # Recovery: remove the poison file, rebuild bronze from the files, build again.
     truth = json.loads(generate.truth_path(project.landing_root, "orders", 3).read_text())
     poison_file = project.landing_root / truth["files"][0]["path"]
@@ -238,51 +245,157 @@ def test_a_fail_expectation_stops_silver_before_it_writes(
     poison_file.unlink()
     project.run("--select", "bronze_orders", "--full-refresh")
     project.run()
-    orders = _assert_silver_matches_landing(spark, project)
     # quarantine keeps what it quarantined before (nothing twice), the removed file included
-    _assert_quarantine_matches(spark, project, orders + [o for o in removed if o.dropped_by])
+    runs.failed_run = {
+        "success": result.success,
+        "failed": [r.node.name for r in failed],
+        "message": failed[0].message if failed else "",
+        "before": before,
+        "after": after,
+        "recovered": _state(spark, project, extra_orders=removed)[0],
+    }
 
 
-def test_silver_customers_change_feed_holds_real_changes_only(
-    project: DbtProject, spark: SparkSession
-) -> None:
+def _customer_deliveries(spark: SparkSession, project: DbtProject, runs: SilverRuns) -> None:
     table = project.table("silver_customers")
-    changes = spark.sql(
-        f"select customer_id, _change_type, _commit_version from table_changes('{table}', 0)"
-    ).collect()
+    runs.customer_changes = [
+        (row.customer_id, row._change_type, row._commit_version)
+        for row in spark.sql(
+            f"select customer_id, _change_type, _commit_version from table_changes('{table}', 0)"
+        ).collect()
+    ]
+    runs.customer_deliveries = [
+        json.loads(generate.truth_path(project.landing_root, "customers", d).read_text())
+        for d in range(4)
+    ]
+    # the same extract again: no change rows at all
+    project.build("--select", "bronze_customers+")
+    runs.changes_after_same_extract = (
+        spark.sql(f"select count(*) as n from table_changes('{table}', 0)").first().n
+    )
+
+
+@pytest.fixture(scope="module")
+def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> SilverRuns:
+    project = new_project("silver")
+    runs = SilverRuns()
+    _run_batches(spark, project, runs)
+    _write_from_outside(spark, project, runs)
+    _land_stale_and_redelivered(spark, project, runs)
+    _fail_then_recover(spark, project, runs)
+    _customer_deliveries(spark, project, runs)
+    runs.enriched = {
+        r.order_id: r for r in spark.table(project.table("silver_orders_enriched")).collect()
+    }
+    runs.customers = {
+        r.customer_id: r for r in spark.table(project.table("silver_customers")).collect()
+    }
+    runs.silver_keys = set(_silver(spark, project))
+    return runs
+
+
+def test_several_runs_match_an_independent_computation(runs: SilverRuns) -> None:
+    assert len(runs.batches) == 3
+    for batch in runs.batches:
+        _assert_matches_landing(batch.state)
+        by_name = batch.metrics
+        assert set(by_name) == {"valid_order_id", "valid_amount", "valid_status", "valid_customer"}
+        new = batch.new
+        survivors = [o for o in new if not o.dropped_by]
+        head = next(iter(by_name.values()))
+        # the run's numbers: the same rows seen three ways (bronze, quarantine, the files)
+        assert head.total_records == batch.new_rows == len(new)
+        assert head.records_quarantined == batch.quarantined_now == len(new) - len(survivors)
+        assert head.orders_merged == len({o.order_id for o in survivors})
+        assert head.total_records == (
+            head.records_quarantined + head.orders_merged + head.duplicates_suppressed
+        )
+        assert head.null_order_ids == sum(o.order_id is None for o in new)
+        assert by_name["valid_amount"].rows_failed == sum(
+            "valid_amount" in o.dropped_by for o in new
+        )
+        assert by_name["valid_customer"].rows_checked == len(survivors)
+        assert by_name["valid_customer"].rows_failed == sum(
+            o.customer_id is None for o in survivors
+        )
+        assert by_name["valid_status"].rows_failed == 0
+        # warn counts are also printed in the run's output
+        warned = by_name["valid_customer"]
+        assert (
+            f"silver_orders: expectation valid_customer (warn) failed on {warned.rows_failed} of "
+            f"{warned.rows_checked} rows: kept, warned"
+        ) in batch.logged
+
+
+def test_declared_constraints_hold_for_writers_outside_dbt(runs: SilverRuns) -> None:
+    # the not_null test and the drop and fail expectations of _silver__models.yml
+    assert runs.constraints["silver_orders"] == {
+        "dbt_not_null_order_id",
+        "dbt_valid_order_id",
+        "dbt_valid_amount",
+        "dbt_valid_status",
+        "team_rule",
+    }
+    assert runs.constraints["quarantine_orders"] == {
+        "dbt_not_null_failed_expectations",
+        "dbt_not_null_source_file",
+        "dbt_not_null_source_line_number",
+    }
+    assert set(runs.constraints_added.values()) == {1}, "each added once, not on every run"
+    # a writer outside dbt is held to the declarations too; the table stays as it was
+    assert len(runs.outside_writes) == 3
+    for error, broken in runs.outside_writes:
+        assert re.search(f"CHECK constraint {broken} .* violated", error), error
+    before, after = runs.versions_around_outside_writes
+    assert after == before
+
+
+def test_a_stale_version_never_overwrites_and_a_redelivery_changes_nothing(
+    runs: SilverRuns,
+) -> None:
+    stale, redelivered, after = (runs.stale[key] for key in ("stale", "redelivered", "after"))
+    assert after[stale.order_id] == stale, "an older file never overwrites a newer version"
+    assert after[redelivered.order_id].source_file == redelivered.source_file
+    before, later = runs.stale["versions"]
+    assert later >= before
+    _assert_matches_landing(runs.stale["state"])
+
+
+def test_a_fail_expectation_stops_silver_before_it_writes(runs: SilverRuns) -> None:
+    run = runs.failed_run
+    assert not run["success"]
+    assert run["failed"] == ["silver_orders"]
+    message = run["message"]
+    assert "valid_status" in message and "failed on 3 row(s)" in message
+    assert '"status":"shipped"' in message
+    # silver and enriched keep their exact previous versions; no metrics row was written
+    assert run["after"] == run["before"]
+    # after the poison file is removed and bronze rebuilt, silver converges
+    _assert_matches_landing(run["recovered"])
+
+
+def test_silver_customers_change_feed_holds_real_changes_only(runs: SilverRuns) -> None:
     by_version: dict[int, Counter[str]] = {}
     ids: dict[tuple[int, str], set[int]] = {}
-    for row in changes:
-        by_version.setdefault(row._commit_version, Counter())[row._change_type] += 1
-        ids.setdefault((row._commit_version, row._change_type), set()).add(row.customer_id)
+    for customer_id, change_type, version in runs.customer_changes:
+        by_version.setdefault(version, Counter())[change_type] += 1
+        ids.setdefault((version, change_type), set()).add(customer_id)
     versions = sorted(by_version)
-    first = json.loads(generate.truth_path(project.landing_root, "customers", 0).read_text())
+    first, *deliveries = runs.customer_deliveries
     assert by_version[versions[0]] == Counter(insert=first["rows"])
-    deliveries = [
-        json.loads(generate.truth_path(project.landing_root, "customers", d).read_text())
-        for d in range(1, 4)
-    ]
     change_versions = [v for v in versions[1:] if by_version[v]]
     assert len(change_versions) == len(deliveries), "one set of changes per new delivery"
     for version, truth in zip(change_versions, deliveries, strict=True):
         assert ids.get((version, "insert"), set()) == set(truth["inserted"])
         assert ids.get((version, "delete"), set()) == set(truth["deleted"])
         assert ids.get((version, "update_postimage"), set()) == set(truth["updated"])
-
     # the same extract again: no change rows at all
-    project.build("--select", "bronze_customers+")
-    again = spark.sql(f"select count(*) as n from table_changes('{table}', 0)").first().n
-    assert again == len(changes)
+    assert runs.changes_after_same_extract == len(runs.customer_changes)
 
 
-def test_enriched_orders_join_the_current_customers(
-    project: DbtProject, spark: SparkSession
-) -> None:
-    enriched = {
-        r.order_id: r for r in spark.table(project.table("silver_orders_enriched")).collect()
-    }
-    customers = {r.customer_id: r for r in spark.table(project.table("silver_customers")).collect()}
-    assert enriched.keys() == set(_silver(spark, project))
+def test_enriched_orders_join_the_current_customers(runs: SilverRuns) -> None:
+    enriched, customers = runs.enriched, runs.customers
+    assert enriched.keys() == runs.silver_keys
     for row in enriched.values():
         customer = customers.get(row.customer_id)
         assert row.customer_name == (customer.customer_name if customer else None)

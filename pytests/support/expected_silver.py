@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from landed_files import LandedLine, landed_order_lines
+from support.landed_files import LandedLine, landed_order_lines
 
 INTEGER = re.compile(r"^[+-]?\d+$")
 TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(Z)?$")

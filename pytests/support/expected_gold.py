@@ -9,7 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from expected_silver import expected_silver, landed_orders
+
+from support.expected_silver import expected_silver, landed_orders
 
 SIX_PLACES = Decimal("0.000001")
 
