@@ -9,24 +9,25 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from pyspark.sql import SparkSession
 
-from lakehouse import bench_pins, bench_report, benchmark, cli, cost_model
-from lakehouse.benchmark import Sample, Series
+from lakehouse import cli
+from lakehouse.bench import cost_model, pins, report, results, steps
+from lakehouse.bench.measure import Sample, Series, ratio_series
+from lakehouse.bench.runners import Lakehouse
 from support.engine_target import EMBEDDED
 
 GOLD = {"gold_daily_sales", "gold_customer_lifetime_value", "gold_orders_by_customer"}
 
 
 def test_ratios_pair_the_interleaved_repetitions() -> None:
-    ratios = benchmark.ratio_series([10.0, 30.0, 20.0], [5.0, 10.0, 20.0])
+    ratios = ratio_series([10.0, 30.0, 20.0], [5.0, 10.0, 20.0])
     assert ratios.samples == [2.0, 3.0, 1.0]
     assert ratios.summary() == {"median": 2.0, "min": 1.0, "max": 3.0, "n": 3}
     with pytest.raises(ValueError):
-        benchmark.ratio_series([1.0], [1.0, 2.0])
+        ratio_series([1.0], [1.0, 2.0])
 
 
 def test_interleave_alternates_the_steps() -> None:
@@ -39,7 +40,7 @@ def test_interleave_alternates_the_steps() -> None:
 
         return run
 
-    samples = benchmark.interleave(3, {"a": step("a"), "b": step("b")}, lambda _: None)
+    samples = steps.interleave(3, {"a": step("a"), "b": step("b")}, lambda _: None)
     assert order == ["a", "b", "a", "b", "a", "b"]
     assert [s.seconds for s in samples["b"]] == [2.0, 4.0, 6.0]
 
@@ -57,7 +58,7 @@ def test_where_time_goes_splits_a_build() -> None:
             _node("test.p.unique_silver_orders_order_id", 15.0),
         ],
     }
-    split = benchmark.where_time_goes(Sample(60.0, run_results=run_results))
+    split = results.where_time_goes(Sample(60.0, run_results=run_results))
     assert split == {
         "wall": 60.0,
         "start_up_and_parse": 10.0,
@@ -65,7 +66,7 @@ def test_where_time_goes_splits_a_build() -> None:
         "data_tests": 15.0,
         "introspection_and_hooks": 10.0,
     }
-    assert benchmark.engine_seconds(run_results) == 40.0
+    assert results.engine_seconds(run_results) == 40.0
 
 
 def test_the_cost_estimate_follows_its_formula() -> None:
@@ -82,7 +83,7 @@ def test_the_cost_estimate_follows_its_formula() -> None:
     assert section["thirty_daily_runs_dedicated_usd"][0] == round(daily * 30, 2)
 
 
-def _landed_batches(lakehouse: benchmark.Lakehouse) -> int:
+def _landed_batches(lakehouse: Lakehouse) -> int:
     return len(list(lakehouse.landing.glob("orders/batch=*")))
 
 
@@ -97,87 +98,144 @@ def _fake_build(seconds: float) -> Sample:
     return Sample(seconds, 100.0, run_results)
 
 
-def test_one_loop_visits_every_scale_from_the_same_history(tmp_path: Path) -> None:
-    """Real landing, stand-in engines: each repetition's full build sees only the base history
-    (the previous repetition's batch taken back), the incremental build sees one batch more,
-    and every ratio pairs steps of the same repetition."""
-    seen: dict[Path, int] = {}  # landed batches at a lakehouse's last build
-    rep_of: dict[Path, int] = {}
+class StandInRunner:
+    """Runs nothing: records what each step would read from the landing."""
 
-    def fresh_build(_: benchmark.Processes, lakehouse: benchmark.Lakehouse) -> Sample:
-        assert _landed_batches(lakehouse) == 1, "a full build must see the base history only"
-        # a delivery replaces the landed customer extract: the base's own must be back
-        extracts = list(lakehouse.landing.glob("customers/**/*.parquet"))
-        assert [path.parts[-3] for path in extracts] == ["delivery=0000"]
-        seen[lakehouse.root] = 1
-        rep_of[lakehouse.root] = rep_of.get(lakehouse.root, 0) + 1
-        return _fake_build(100.0 * rep_of[lakehouse.root])
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, int, list[str]]] = []
 
-    def dbt(_: benchmark.Processes, lakehouse: benchmark.Lakehouse, *args: str) -> Sample:
+    def _see(self, step: str, lakehouse: Lakehouse) -> None:
+        extracts = sorted(p.parts[-3] for p in lakehouse.landing.glob("customers/**/*.parquet"))
+        self.seen.append((step, lakehouse.root.name, _landed_batches(lakehouse), extracts))
+
+    def fresh_build(self, lakehouse: Lakehouse) -> Sample:
+        self._see("full build", lakehouse)
+        return _fake_build(100.0)
+
+    def dbt(self, lakehouse: Lakehouse, *args: str) -> Sample:
         assert args == ("build",)
-        landed = _landed_batches(lakehouse)
-        grew = landed > seen[lakehouse.root]
-        seen[lakehouse.root] = landed
-        scale = int(lakehouse.root.name.split("_")[-1])
-        # incremental builds take longer with more history; a no-op takes 5 s
-        return _fake_build(10.0 * rep_of[lakehouse.root] + scale / 100 if grew else 5.0)
+        self._see("build", lakehouse)
+        return _fake_build(10.0)
 
-    def job(_: benchmark.Processes, lakehouse: benchmark.Lakehouse) -> Sample:
-        assert _landed_batches(lakehouse) == 1
-        return Sample(50.0 * rep_of[lakehouse.root])
+    def pyspark_job(self, lakehouse: Lakehouse) -> Sample:
+        self._see("pyspark job", lakehouse)
+        return Sample(50.0)
 
-    def duck(lakehouse: benchmark.Lakehouse) -> tuple[Sample, dict]:
-        return Sample(10.0), {"bronze_orders": {"seconds": 1.0, "rows": 1}}
 
-    def thrift_build(side: benchmark.ThriftSide) -> Sample:
-        assert _landed_batches(side.lh) == 1, "thrift builds the same history as local"
-        return _fake_build(25.0 * rep_of[tmp_path / "lakehouse_100"])
+def test_each_repetition_starts_from_the_same_history(tmp_path: Path) -> None:
+    """Real landing and the real DuckDB baseline, a stand-in for dbt and the PySpark job: each
+    repetition's full build and baselines see only the base history (the previous repetition's
+    batch taken back, the base's customer extract back), the incremental build one batch more,
+    and the no-op build the same again."""
+    runner = StandInRunner()
+    plan = steps.Plan(scales=[100, 300], repeats=2, thrift=False)
+    planned = steps.schedule(plan, tmp_path, lambda _: None, runner=runner)
+    assert list(planned.steps) == [
+        "100: full build",
+        "100: pyspark job",
+        "100: duckdb",
+        "100: incremental build",
+        "300: full build",
+        "300: pyspark job",
+        "300: duckdb",
+        "300: incremental build",
+        "300: no-op build",
+    ]
+    samples = steps.interleave(plan.repeats, planned.steps, lambda _: None)
+    assert all(len(runs) == 2 for runs in samples.values())
+    base = ["delivery=0000"]
+    per_repetition = [
+        ("full build", "lakehouse_100", 1, base),
+        ("pyspark job", "lakehouse_100", 1, base),
+        ("build", "lakehouse_100", 2, ["delivery=0001"]),
+        ("full build", "lakehouse_300", 1, base),
+        ("pyspark job", "lakehouse_300", 1, base),
+        ("build", "lakehouse_300", 2, ["delivery=0001"]),  # the batch of 3 orders (1%)
+        ("build", "lakehouse_300", 2, ["delivery=0001"]),  # nothing new
+    ]
+    assert runner.seen == per_repetition * 2
+    duckdb_rows = planned.per_scale[300].duck_layers[-1]["bronze_orders"]["rows"]
+    assert duckdb_rows == 300, "DuckDB read the base history"
+    assert len(planned.per_scale[300].latencies) == 2
 
-    plan = benchmark.Plan(scales=[100, 200, 300], repeats=2, thrift=True)
-    with (
-        mock.patch("lakehouse.thrift_server.start", autospec=True) as start,
-        mock.patch("lakehouse.thrift_server.stop", autospec=True) as stop,
-        mock.patch.object(
-            benchmark.ThriftSide, "full_build", autospec=True, side_effect=thrift_build
-        ),
-        mock.patch.object(
-            benchmark.Processes, "fresh_build", autospec=True, side_effect=fresh_build
-        ),
-        mock.patch.object(benchmark.Processes, "dbt", autospec=True, side_effect=dbt),
-        mock.patch.object(benchmark.Processes, "pyspark_job", autospec=True, side_effect=job),
-        mock.patch.object(benchmark, "duckdb_layers", autospec=True, side_effect=duck),
-        mock.patch.object(benchmark, "_spark_start_seconds", autospec=True, return_value=1.0),
-    ):
-        results = benchmark.run(plan, tmp_path, lambda _: None)
+
+def _samples() -> dict[str, list[Sample]]:
+    """Two repetitions at three scales: the full build takes 100 s, then 200 s; the PySpark
+    job half of it; the batch's incremental build 10 s per repetition plus a second per 100
+    orders of history; a build with nothing new 5 s; thrift a quarter of the local build."""
+    samples: dict[str, list[Sample]] = {}
+    for scale in (100, 200, 300):
+        samples[f"{scale:,}: full build"] = [_fake_build(100.0), _fake_build(200.0)]
+        if scale in (100, 300):
+            samples[f"{scale:,}: pyspark job"] = [Sample(50.0), Sample(100.0)]
+            samples[f"{scale:,}: duckdb"] = [Sample(10.0), Sample(10.0)]
+        samples[f"{scale:,}: incremental build"] = [
+            _fake_build(10.0 * rep + scale / 100) for rep in (1, 2)
+        ]
+    samples["300: no-op build"] = [_fake_build(5.0), _fake_build(5.0)]
+    samples["100: thrift full build"] = [_fake_build(25.0), _fake_build(50.0)]
+    return samples
+
+
+def test_results_pair_each_step_with_the_same_repetitions_full_build(tmp_path: Path) -> None:
+    manifest = {
+        "nodes": {
+            "model.p.bronze_orders": {
+                "resource_type": "model",
+                "name": "bronze_orders",
+                "fqn": ["p", "bronze", "bronze_orders"],
+                "config": {"tags": ["bronze"]},
+            },
+            "model.p.gold_daily_sales": {
+                "resource_type": "model",
+                "name": "gold_daily_sales",
+                "fqn": ["p", "gold", "gold_daily_sales"],
+                "config": {"tags": ["gold"]},
+            },
+        }
+    }
+    observed = results.Observed(
+        duckdb_layer_seconds={300: {"bronze_orders": {"seconds": 1.0, "rows": 300}}},
+        latencies=[3.0, 4.0],
+        layers=results.layers_from_manifest(manifest),
+    )
+    figures = results.summarize(_samples(), [100, 200, 300], 0.01, 3, observed)
 
     # P1 and P4 at the smallest and largest scales; the full build alone in between
-    assert set(results["p1"]) == {"100", "300"} and set(results["full_builds"]) == {"200"}
-    assert results["p1"]["300"]["ratio_build"]["median"] == 2.0
-    assert results["scaling"] == {"100": 150.0, "200": 150.0, "300": 150.0}
+    assert set(figures["p1"]) == {"100", "300"} and set(figures["full_builds"]) == {"200"}
+    assert figures["p1"]["300"]["ratio_build"]["median"] == 2.0
+    assert figures["scaling"] == {"100": 150.0, "200": 150.0, "300": 150.0}
+    # throughput per layer, the layers from the manifest (bronze 100 s of 200 s: half)
+    assert figures["throughput_rows_per_minute"]["300"]["bronze"] == round(300 / 100 * 60)
+    assert figures["throughput_rows_per_minute"]["300"]["gold"] == round(300 / 1 * 60)
     # P2: the 3-order batch's build vs the full build of the same repetition (13/100, 23/200)
-    assert results["p2"]["increment_orders"] == 3
-    assert results["p2"]["ratio"] == Series([13 / 100, 23 / 200]).summary()
-    assert results["p2"]["noop_seconds"]["median"] == 5.0
-    assert results["p2"]["noop_ratio"] == Series([5 / 100, 5 / 200]).summary()
+    assert figures["p2"]["increment_orders"] == 3
+    assert figures["p2"]["ratio"] == Series([13 / 100, 23 / 200]).summary()
+    assert figures["p2"]["noop_seconds"]["median"] == 5.0
+    assert figures["p2"]["noop_ratio"] == Series([5 / 100, 5 / 200]).summary()
+    assert figures["latency_seconds"]["median"] == 3.5
     # P3: that batch after 300 vs after 100 orders of history (13/11, 23/21)
-    assert results["p3"]["ratio_largest_vs_smallest"] == Series([13 / 11, 23 / 21]).summary()
-    assert set(results["p3"]["ratio_vs_smallest"]) == {"200", "300"}
-
-    # thrift vs local: one server for the whole loop, each build paired with the local one
-    start.assert_called_once()
-    stop.assert_called_once()
-    assert results["thrift_vs_local"]["ratio_thrift_over_local"] == Series([0.25, 0.25]).summary()
-
-    out = tmp_path / "report"
-    bench_report.write(results, out)
-    report = (out / "report.md").read_text()
-    assert "| full build, 200 orders |" in report
-    assert "- after 200 orders of history: " in report
+    assert figures["p3"]["ratio_largest_vs_smallest"] == Series([13 / 11, 23 / 21]).summary()
+    assert set(figures["p3"]["ratio_vs_smallest"]) == {"200", "300"}
+    # thrift vs local: each build paired with the local one of its repetition
+    assert figures["thrift_vs_local"]["ratio_thrift_over_local"] == Series([0.25, 0.25]).summary()
     # the profile: the job runs no tests (the fake build's one test takes 1 s)
     assert (
-        results["p1"]["300"]["ratio_build_without_tests"] == Series([99 / 50, 199 / 100]).summary()
+        figures["p1"]["300"]["ratio_build_without_tests"] == Series([99 / 50, 199 / 100]).summary()
     )
-    assert "## The profile behind the ratios" in report
+
+    figures |= {
+        "machine": {"cpus": 2, "memory_gib": 24, "platform": "x", "python": "3.11"},
+        "plan": {"scales": [100, 200, 300], "repeats": 2, "quick": False},
+        "started_at": "t0",
+        "finished_at": "t1",
+    }
+    out = tmp_path / "report"
+    report.write(figures, out)
+    markdown = (out / "report.md").read_text()
+    assert "| full build, 200 orders |" in markdown
+    assert "- after 200 orders of history: " in markdown
+    assert "## The profile behind the ratios" in markdown
     assert json.loads((out / "results.json").read_text())["p2_incremental_ratio"] == round(
         (13 / 100 + 23 / 200) / 2, 3
     )
@@ -218,7 +276,7 @@ def test_quick_mode_writes_the_report_results_and_plots(
 
 
 def test_the_report_marks_unmeasured_and_missed_targets() -> None:
-    results = {
+    figures = {
         "machine": {"cpus": 2, "memory_gib": 24, "platform": "x", "python": "3.11"},
         "plan": {"scales": [10], "repeats": 3, "quick": False},
         "started_at": "t0",
@@ -233,20 +291,20 @@ def test_the_report_marks_unmeasured_and_missed_targets() -> None:
                 "ratio_models_over_duckdb": Series([2.0]).summary(),
                 "duckdb_layer_seconds": {"silver_orders_checked": {"seconds": 0.1, "rows": 1}},
                 "model_seconds": {"silver_orders": 1.0},
-                "where_time_goes": benchmark.where_time_goes(Sample(3.0, run_results={})),
+                "where_time_goes": results.where_time_goes(Sample(3.0, run_results={})),
             }
         },
         "p4": {"ratio": Series([2.0]).summary()},
         "throughput_rows_per_minute": {"10": {"silver": 600, "pipeline": 200}},
         "peak_memory_mb": {"10": 100.0},
     }
-    report = bench_report.markdown(results, [])
-    assert "| `p1_overhead_ratio` | ≤ 1.25 | 1.50 | no |" in report
-    assert "| `p4_duckdb_ratio` | ≤ 4.0 | 2.00 | yes |" in report
-    assert "| `p2_incremental_ratio` | ≤ 0.1 | not measured | |" in report
-    assert "| `noop_ratio` | ≤ 0.1 | not measured | |" in report
-    assert "Missed: `p1_overhead_ratio`. Why, with the profile below" in report
-    assert "| silver_orders_checked | view | 0.1 |" in report
+    markdown = report.markdown(figures, [])
+    assert "| `p1_overhead_ratio` | ≤ 1.25 | 1.50 | no |" in markdown
+    assert "| `p4_duckdb_ratio` | ≤ 4.0 | 2.00 | yes |" in markdown
+    assert "| `p2_incremental_ratio` | ≤ 0.1 | not measured | |" in markdown
+    assert "| `noop_ratio` | ≤ 0.1 | not measured | |" in markdown
+    assert "Missed: `p1_overhead_ratio`. Why, with the profile below" in markdown
+    assert "| silver_orders_checked | view | 0.1 |" in markdown
 
 
 def test_two_checkouts_are_compared_per_repetition() -> None:
@@ -258,8 +316,8 @@ def test_two_checkouts_are_compared_per_repetition() -> None:
         "other: pyspark job": [10.0, 10.0],
         "this: pyspark job": [5.0, 8.0],
     }
-    compared = bench_pins.compare(samples, "this", "other")
-    assert set(compared) == set(bench_pins.STEPS)
+    compared = pins.compare(samples, "this", "other")
+    assert set(compared) == set(pins.STEPS)
     full = compared["full build"]
     assert full["ratio_this_over_other"] == {"median": 0.65, "min": 0.5, "max": 0.8, "n": 2}
     assert full["other_seconds"]["median"] == 110.0

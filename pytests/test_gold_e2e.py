@@ -16,7 +16,8 @@ import duckdb
 import pytest
 from pyspark.sql import SparkSession
 
-from lakehouse import duckdb_pipeline, generate
+from lakehouse import generate
+from lakehouse.bench import duckdb_pipeline
 from lakehouse.project import DbtProject
 from support.expected_gold import expected_daily_sales, expected_enriched, expected_lifetime_value
 from support.gold_tables import daily_sales, lifetime_value

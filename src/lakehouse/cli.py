@@ -148,19 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _benchmark(args: argparse.Namespace) -> int:
-    from lakehouse import bench_report, benchmark
+    from lakehouse.bench import loop, report
+    from lakehouse.bench.steps import Plan
 
     if args.quick:
-        plan = benchmark.Plan(scales=[2_000], repeats=1, thrift=False, quick=True)
+        plan = Plan(scales=[2_000], repeats=1, thrift=False, quick=True)
     else:
         scales = sorted(int(s) for s in args.scales.split(","))
-        plan = benchmark.Plan(scales=scales, repeats=args.repeats, thrift=not args.no_thrift)
+        plan = Plan(scales=scales, repeats=args.repeats, thrift=not args.no_thrift)
     args.workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     if args.against is not None:
-        from lakehouse import bench_pins
+        from lakehouse.bench import pins
 
-        compared = bench_pins.run(
+        compared = pins.run(
             args.against,
             plan.scales[0],
             plan.repeats,
@@ -171,8 +172,8 @@ def _benchmark(args: argparse.Namespace) -> int:
         out.write_text(json.dumps(compared, indent=2) + "\n")
         print(f"wrote {out} in {time.perf_counter() - started:.0f} s")
         return 0
-    results = benchmark.run(plan, args.workdir.resolve(), lambda line: print(line, flush=True))
-    bench_report.write(results, args.out)
+    results = loop.run(plan, args.workdir.resolve(), lambda line: print(line, flush=True))
+    report.write(results, args.out)
     print(f"wrote {args.out}/report.md in {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -23,7 +23,8 @@ def _node_id(unique_id: str) -> str:
     return re.sub(r"\W", "_", "_".join(unique_id.split(".")[2:]))
 
 
-def _layer(node: Mapping[str, Any]) -> str:
+def layer(node: Mapping[str, Any]) -> str:
+    """A model's layer: its folder under models/, else its tag (python_models/ are tagged)."""
     for part in node["fqn"][1:-1]:
         if part in LAYERS:
             return part
@@ -41,7 +42,7 @@ def render(manifest: Mapping[str, Any]) -> str:
         for uid, node in manifest["nodes"].items()
         if node["resource_type"] in ("model", "snapshot")
     }
-    boxes: dict[str, list[str]] = {layer: [] for layer in LAYERS}
+    boxes: dict[str, list[str]] = {name: [] for name in LAYERS}
     for uid, source in sorted(manifest["sources"].items()):
         file_format = source["external"]["file_format"]
         label = f"{source['source_name']}.{source['name']}<br/>{file_format} files"
@@ -50,12 +51,12 @@ def render(manifest: Mapping[str, Any]) -> str:
         kind = node["config"]["materialized"] + (
             " · python" if node["language"] == "python" else ""
         )
-        boxes[_layer(node)].append(f'{_node_id(uid)}["{node["name"]}<br/><i>{kind}</i>"]')
+        boxes[layer(node)].append(f'{_node_id(uid)}["{node["name"]}<br/><i>{kind}</i>"]')
 
     lines = ["```mermaid", "flowchart LR"]
-    for layer in LAYERS:
-        lines.append(f"  subgraph {layer}")
-        lines.extend(f"    {box}" for box in boxes[layer])
+    for name in LAYERS:
+        lines.append(f"  subgraph {name}")
+        lines.extend(f"    {box}" for box in boxes[name])
         lines.append("  end")
     edges = sorted(
         (_node_id(parent), _node_id(uid))

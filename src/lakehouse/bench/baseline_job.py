@@ -5,7 +5,7 @@ layers and semantics (exactly the same rows), written once each as Delta tables,
 typed bronze read once and cached for silver, quarantine and the metrics. It does not run the
 data tests (dbt's build does; the benchmark reports `dbt run` too).
 
-    python -m lakehouse.baseline_job <landing_root> <output_dir>
+    python -m lakehouse.bench.baseline_job <landing_root> <output_dir>
 """
 
 from __future__ import annotations

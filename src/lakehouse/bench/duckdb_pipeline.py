@@ -6,7 +6,7 @@ customer extract, enrichment, the three gold tables). Each layer is materialised
 written as a Parquet file under the output folder (DuckDB has no Delta writer); downstream
 layers read the materialised layer, as the pipeline's do.
 
-    python -m lakehouse.duckdb_pipeline <landing_root> <output_dir>
+    python -m lakehouse.bench.duckdb_pipeline <landing_root> <output_dir>
 """
 
 from __future__ import annotations

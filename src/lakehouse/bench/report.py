@@ -169,7 +169,7 @@ def _p4(results: dict[str, Any]) -> list[str]:
         "",
         "The pipeline's side is the sum of its model nodes' execution times in the full build "
         "(dbt's run_results: no JVM start, no dbt start-up or parse, no data tests); DuckDB's "
-        "side is its whole process (`python -m lakehouse.duckdb_pipeline`), writing every layer "
+        "side is its whole process (`python -m lakehouse.bench.duckdb_pipeline`), writing every layer "
         "as Parquet.",
         "",
         "| orders | pipeline models s | DuckDB s | pipeline / DuckDB |",
@@ -336,7 +336,7 @@ def cost_section(cost: dict[str, Any]) -> list[str]:
         "warehouse needs for one second of this 2-core machine's work; 1.0 is pessimistic). "
         "Marginal = the warehouse runs anyway; dedicated = it starts for this run and bills "
         f"{a['idle_tail_seconds'] / 60:g} idle minutes until it auto-stops. Model: "
-        "`src/lakehouse/cost_model.py`.",
+        "`src/lakehouse/bench/cost_model.py`.",
         "",
         "| run | measured work s | speed factor | DBUs marginal | $ marginal | DBUs dedicated | $ dedicated |",
         "|---|---|---|---|---|---|---|",

@@ -17,17 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lakehouse.benchmark import (
-    Lakehouse,
-    Sample,
-    Series,
-    interleave,
-    land,
-    machine,
-    ratio_series,
-    timed,
-    unland,
-)
+from lakehouse.bench.measure import Sample, Series, machine, ratio_series, timed
+from lakehouse.bench.runners import Lakehouse, land, unland
+from lakehouse.bench.steps import interleave
 from lakehouse.project import REPO_ROOT
 
 STEPS = ("full build", "incremental build", "pyspark job")
@@ -79,7 +71,7 @@ class Side:
     def pyspark_job(self) -> Sample:
         out = self.lh.root / "baseline"
         shutil.rmtree(out, ignore_errors=True)
-        command = [str(self.checkout.bin / "python"), "-m", "lakehouse.baseline_job"]
+        command = [str(self.checkout.bin / "python"), "-m", "lakehouse.bench.baseline_job"]
         return timed([*command, str(self.lh.landing), str(out)], self._env(), self.checkout.root)[0]
 
     def incremental_build(self, orders: int) -> Callable[[], Sample]:
