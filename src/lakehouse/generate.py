@@ -23,8 +23,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from lakehouse.contract import STATUSES
+
 ID_STRIDE = 1_000_000_000  # order ids of batch b are b * ID_STRIDE + 1 ... b * ID_STRIDE + n
-STATUSES = ("pending", "completed", "cancelled")
 SEGMENTS = ("consumer", "corporate", "small_business")
 REGIONS = ("north", "south", "east", "west", "central")
 EPOCH_2025 = np.datetime64("2025-01-01T00:00:00", "s")

@@ -10,31 +10,26 @@ data tests (dbt's build does; the benchmark reports `dbt run` too).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+from dbt.adapters.spark_delta.session import DELTA_DEFAULTS
 from delta import configure_spark_with_delta_pip
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
-CONTRACT = ("order_id", "customer_id", "amount", "status", "order_date")
-STATUSES = ("pending", "completed", "cancelled")
-ENGINE = {
-    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
-    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-    "spark.master": "local[*]",
-    "spark.driver.memory": "8g",
-    "spark.sql.session.timeZone": "UTC",
-    "spark.sql.ansi.enabled": "true",
-    "spark.sql.shuffle.partitions": "8",
-    "spark.ui.enabled": "false",
-    "spark.databricks.delta.snapshotPartitions": "2",
-}
+from lakehouse.contract import ORDER_KEYS, STATUSES
+from lakehouse.thrift_server import local_engine_settings
 
 
 def session() -> SparkSession:
+    """Spark with Delta, set as the `local` target's engine (profiles.yml): same memory, time
+    zone, ANSI mode and shuffle partitions as the dbt side."""
+    lakehouse = Path(os.environ.get("LAKEHOUSE_DIR", ".lakehouse"))
+    settings = {**DELTA_DEFAULTS, **local_engine_settings(lakehouse)}
     builder = SparkSession.builder.appName("medallion-baseline")
-    for key, value in ENGINE.items():
+    for key, value in settings.items():
         builder = builder.config(key, value)
     spark = configure_spark_with_delta_pip(builder).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -59,9 +54,9 @@ def bronze_orders(spark: SparkSession, landing: Path) -> DataFrame:
         F.posexplode(F.split("value", r"\r?\n")).alias("line_index", "raw_line"),
     ).where(F.col("raw_line").rlike(r"\S"))
     parsed = lines.withColumn("fields", F.from_json("raw_line", "map<string, string>"))
-    unknown = F.map_filter("fields", lambda key, _: ~key.isin(*CONTRACT))
+    unknown = F.map_filter("fields", lambda key, _: ~key.isin(*ORDER_KEYS))
     return parsed.select(
-        *[F.col("fields")[key].alias(key) for key in CONTRACT],
+        *[F.col("fields")[key].alias(key) for key in ORDER_KEYS],
         F.when(F.cardinality(unknown) > 0, F.to_json(unknown)).alias("_rescued_data"),
         F.when(F.col("fields").isNull(), F.col("raw_line")).alias("_corrupt_record"),
         F.col("fields").isNull().alias("is_malformed"),
@@ -79,7 +74,7 @@ def checked(bronze: DataFrame) -> DataFrame:
         F.expr("try_cast(amount as decimal(10, 2))").alias("amount"),
         "status",
         F.expr("try_to_timestamp(order_date)").alias("order_date"),
-        *[F.col(key).alias(f"raw_{key}") for key in CONTRACT],
+        *[F.col(key).alias(f"raw_{key}") for key in ORDER_KEYS],
         "_rescued_data",
         "_corrupt_record",
         "is_malformed",
@@ -176,7 +171,7 @@ def build(spark: SparkSession, landing: Path, output: Path) -> None:
     checked_orders = checked(bronze).cache()
     save(
         checked_orders.where(F.size("failed_drop_expectations") > 0).select(
-            *[F.col(f"raw_{k}").alias(k) for k in CONTRACT],
+            *[F.col(f"raw_{k}").alias(k) for k in ORDER_KEYS],
             "_rescued_data",
             "_corrupt_record",
             "is_malformed",

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-CONTRACT = ("order_id", "customer_id", "amount", "status", "order_date")
-STATUSES = ("pending", "completed", "cancelled")
+from lakehouse.contract import ORDER_KEYS, STATUSES
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -28,11 +27,11 @@ def _sql_list(values: tuple[str, ...]) -> str:
 
 def _layers(landing: Path) -> dict[str, str]:
     """Layer name → the query that builds it, in dependency order."""
-    contract = _sql_list(CONTRACT)
+    contract = _sql_list(ORDER_KEYS)
     fields = ",\n".join(
-        f"json_extract_string(json_document, '$.{key}') as {key}" for key in CONTRACT
+        f"json_extract_string(json_document, '$.{key}') as {key}" for key in ORDER_KEYS
     )
-    raw = ",\n".join(f"{key} as raw_{key}" for key in CONTRACT)
+    raw = ",\n".join(f"{key} as raw_{key}" for key in ORDER_KEYS)
     return {
         "bronze_orders": f"""
             with landed_files as (
@@ -102,7 +101,7 @@ def _layers(landing: Path) -> dict[str, str]:
             from typed
         """,
         "quarantine_orders": f"""
-            select {", ".join(f"raw_{key} as {key}" for key in CONTRACT)},
+            select {", ".join(f"raw_{key} as {key}" for key in ORDER_KEYS)},
                    _rescued_data, _corrupt_record, is_malformed,
                    failed_drop_expectations as failed_expectations,
                    source_file, source_line_number, source_file_modified_at, ingestion_timestamp
