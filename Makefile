@@ -47,11 +47,12 @@ run: sample-data build  ## set up, land sample data and build the pipeline on em
 # dbt-score (config in pyproject.toml, the project's rules in lint/): every model, source,
 # snapshot and macro documented, a primary-key test on every model, one properties file per
 # folder, sources read by bronze only.
-lint: setup  ## ruff + sqlfluff (dbt templater) + dbt-score
+lint: setup  ## ruff + sqlfluff (dbt templater) + dbt-score + mypy
 	$(BIN)/ruff check src pytests adapters python_models lint
 	$(BIN)/ruff format --check src pytests adapters python_models lint
 	$(BIN)/sqlfluff lint models tests analyses macros
 	PYTHONPATH=lint $(BIN)/dbt-score lint --run-dbt-parse
+	$(BIN)/mypy
 
 # The two suites run side by side: one suite alone keeps ~70% of the two cores busy (Spark's
 # driver, dbt and Python wait between statements), so together they take ~30% less time than

@@ -209,9 +209,9 @@ def _thrift(args: argparse.Namespace) -> int:
             stopped = thrift_server.stop(config)
             print("Thrift server stopped" if stopped else "no Thrift server was running")
         else:
-            pid = thrift_server.running_pid(config)
-            print(f"running (pid {pid})" if pid else "not running")
-            return 0 if pid else 3
+            running = thrift_server.running_pid(config)
+            print(f"running (pid {running})" if running else "not running")
+            return 0 if running else 3
     except thrift_server.ServerError as error:
         print(f"lakehouse thrift {args.action}: {error}")
         return 1

@@ -94,7 +94,8 @@ class DbtProject:
 
     def _collect_log(self, event: EventMsg) -> None:
         if event.info.name == "JinjaLogInfo":
-            self.logged.append(event.info.msg)
+            # the protobuf message carries msg; dbt's type stub does not declare it
+            self.logged.append(event.info.msg)  # type: ignore[attr-defined]
 
     def build(self, *args: str, check: bool = True) -> dbtRunnerResult:
         return self.invoke("build", *args, check=check)

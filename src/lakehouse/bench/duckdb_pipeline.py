@@ -186,6 +186,12 @@ def _layers(landing: Path) -> dict[str, str]:
     }
 
 
+def _count(connection: duckdb.DuckDBPyConnection, query: str) -> int:
+    row = connection.execute(query).fetchone()
+    assert row is not None, query  # a count always returns its row
+    return int(row[0])
+
+
 def run(landing: Path, output: Path, threads: int | None = None) -> dict[str, dict[str, float]]:
     """Build every layer; returns seconds and rows per layer. Fails like the pipeline does
     when a surviving order has a status outside the allowed set."""
@@ -199,16 +205,17 @@ def run(landing: Path, output: Path, threads: int | None = None) -> dict[str, di
         started = time.perf_counter()
         connection.execute(f"create table {name} as {query}")
         if name == "silver_orders_checked":
-            (broken,) = connection.execute(
+            broken = _count(
+                connection,
                 "select count(*) from silver_orders_checked where len(failed_drop_expectations) = 0"
-                " and list_contains(failed_row_expectations, 'valid_status')"
-            ).fetchone()
+                " and list_contains(failed_row_expectations, 'valid_status')",
+            )
             if broken:
                 raise RuntimeError(f"expectation 'valid_status' failed on {broken} row(s)")
         else:  # the checked rows are a view in the pipeline: not written
             target = output / f"{name}.parquet"
             connection.execute(f"copy {name} to '{target}' (format parquet)")
-        (rows,) = connection.execute(f"select count(*) from {name}").fetchone()
+        rows = _count(connection, f"select count(*) from {name}")
         layers[name] = {"seconds": round(time.perf_counter() - started, 3), "rows": rows}
     connection.close()
     return layers

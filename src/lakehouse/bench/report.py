@@ -141,7 +141,7 @@ def _targets(results: dict[str, Any]) -> list[str]:
             else f"| `{key}` | ≤ {target} | not measured | |"
         )
     missed = [key for key, target in zip(ratios, TARGETS.values(), strict=True)
-              if ratios[key] is not None and ratios[key] > target]  # fmt: skip
+              if (value := ratios[key]) is not None and value > target]  # fmt: skip
     if missed:
         lines += [
             "",

@@ -52,20 +52,20 @@ def node_medians(runs: Sequence[Sample], kind: str) -> dict[str, float]:
     return {name: round(statistics.median(taken), 2) for name, taken in seconds.items()}
 
 
-def model_seconds(run_results: dict[str, Any]) -> dict[str, float]:
+def model_seconds(run_results: Mapping[str, Any] | None) -> dict[str, float]:
     return {
         result["unique_id"].split(".")[-1]: round(result["execution_time"], 2)
-        for result in run_results["results"]
+        for result in (run_results or {}).get("results", [])
         if result["unique_id"].startswith("model.")
     }
 
 
-def engine_seconds(run_results: dict[str, Any], kind: str = "") -> float:
+def engine_seconds(run_results: Mapping[str, Any] | None, kind: str = "") -> float:
     """Time spent executing nodes (no dbt start-up, parse or JVM start); `kind` picks
     `model.` or `test.` nodes."""
     return sum(
         result["execution_time"]
-        for result in run_results.get("results", [])
+        for result in (run_results or {}).get("results", [])
         if result["unique_id"].startswith(kind)
     )
 

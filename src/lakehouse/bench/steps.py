@@ -64,6 +64,7 @@ class Steps:
             land(self.lh.landing, orders, self.base_batches)
             landed_at = time.time()
             sample = self.runner.dbt(self.lh, "build")
+            assert sample.run_results is not None  # a dbt build always writes them
             self.latencies.append(gold_visible_at(sample.run_results) - landed_at)
             return sample
 

@@ -149,7 +149,8 @@ class SparkDeltaAdapter(SparkAdapter):
     @classmethod
     def get_adapter_run_info(cls, config: RelationConfig) -> AdapterTrackingRelationInfo:
         # The base class derives the module from the class name ("sparkdelta"); ours is spark_delta.
-        return AdapterTrackingRelationInfo(
+        # dbt's dataclass is hashable at runtime; its declared abstract __hash__ misleads mypy
+        return AdapterTrackingRelationInfo(  # type: ignore[abstract]
             adapter_name="spark_delta",
             base_adapter_version=import_module("dbt.adapters.__about__").version,
             adapter_version=version,

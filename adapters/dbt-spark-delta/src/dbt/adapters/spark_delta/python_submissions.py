@@ -68,11 +68,16 @@ _connect_sessions: dict[str, SparkSession] = {}
 _connect_lock = threading.Lock()
 
 
+def _stopped(spark: SparkSession) -> bool:
+    # a Spark Connect session says whether it was stopped; the classic type has no such field
+    return bool(getattr(spark, "is_stopped", False))
+
+
 def connect_session(url: str) -> SparkSession:
     """The process's Spark Connect session to `url`, created on first use (or after a stop)."""
     with _connect_lock:
         spark = _connect_sessions.get(url)
-        if spark is None or spark.is_stopped:
+        if spark is None or _stopped(spark):
             spark = _connect_sessions[url] = SparkSession.builder.remote(url).create()
         return spark
 
@@ -82,7 +87,7 @@ def release_connect_session(url: str) -> None:
     or the session's exit hook retries a server that is gone for minutes when Python exits."""
     with _connect_lock:
         spark = _connect_sessions.pop(url, None)
-    if spark is not None and not spark.is_stopped:
+    if spark is not None and not _stopped(spark):
         spark.stop()
 
 

@@ -57,6 +57,7 @@ def _quiet(spark: SparkSession) -> None:
     # PySpark logs every failed statement with its whole JVM stack; dbt reports the error.
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     jvm = spark.sparkContext._jvm
+    assert jvm is not None  # a classic session always has its JVM
     off = jvm.org.apache.logging.log4j.Level.OFF
     for name in QUIET_LOGGERS:
         jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(name, off)
