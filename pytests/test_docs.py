@@ -90,3 +90,21 @@ def test_expectation_tables_match_the_declarations() -> None:
     mapping = (REPO_ROOT / "docs" / "dlt_to_dbt.md").read_text()
     for name, _, action in declared:
         assert re.search(rf'"{name}".*\| `expectation` test, `action: {action}` \|', mapping), name
+
+
+def test_tests_named_in_the_docs_exist() -> None:
+    """Each `pytests/<module>.py::<test>` a document names (operations.md's table) exists."""
+    named = {
+        (module, test)
+        for document in DOCUMENTS
+        for module, test in re.findall(r"pytests/(\w+\.py)::(\w+)", document.read_text())
+    }
+    assert named
+    missing = [
+        f"{module}::{test}"
+        for module, test in sorted(named)
+        if not re.search(
+            rf"^def {test}\(", (REPO_ROOT / "pytests" / module).read_text(), re.MULTILINE
+        )
+    ]
+    assert missing == []
