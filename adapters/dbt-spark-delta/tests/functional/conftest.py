@@ -4,7 +4,6 @@ engine. Within a bigger suite the process's running session is reused."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,8 @@ from dbt.tests.fixtures.project import *  # noqa: F403  (dbt's fixtures: project
 
 @pytest.fixture(scope="session")
 def engine_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Warehouse and metastore, used when these tests start the engine themselves."""
-    if os.environ.get("LAKEHOUSE_DIR"):  # a suite that started the engine already
-        return Path(os.environ["LAKEHOUSE_DIR"])
+    """Warehouse and metastore for an engine these tests start themselves; a process that
+    already runs a session (the whole suite) keeps its own, and these settings go unused."""
     return tmp_path_factory.mktemp("spark_delta_engine")
 
 
