@@ -9,6 +9,7 @@ then review the diff.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import textwrap
@@ -19,7 +20,7 @@ import dbt.adapters.databricks.handle as databricks_handle
 import pytest
 import sqlfluff
 
-from lakehouse.project import DbtProject, scoped_environ
+from lakehouse.project import REPO_ROOT, DbtProject, scoped_environ
 from support.databricks_dry_run import DryRunWarehouse, Relation
 
 EXPECTED_DIR = Path(__file__).parent / "databricks_expected"
@@ -61,9 +62,15 @@ def statements(project: DbtProject) -> dict[str, str]:
         for node in manifest.nodes.values()
         if node.resource_type in ("model", "snapshot")
     }
-    # silver_orders exists, so its incremental run is the MERGE; the others are created
+    # silver_orders exists, so its incremental run is the MERGE; the others are created; the
+    # seeds are loaded (`dbt build` loads them first)
     warehouse = DryRunWarehouse(
-        columns, existing={"silver_orders": Relation("silver_orders", columns["silver_orders"])}
+        columns,
+        existing={"silver_orders": Relation("silver_orders", columns["silver_orders"])},
+        seeds={
+            seed.stem: list(csv.DictReader(seed.open()))
+            for seed in (REPO_ROOT / "seeds").glob("*.csv")
+        },
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(databricks_handle.dbsql, "connect", warehouse.connect)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
+from pyspark.sql import SparkSession
 
 from lakehouse.project import REPO_ROOT, DbtProject
 from support.engine_target import EMBEDDED
@@ -159,4 +160,21 @@ def test_every_column_the_engine_reports_is_documented(site: tuple[str, Path]) -
             if not documented.get(column, {}).get("description"):
                 undocumented.append(f"{uid}.{column}")
     assert undocumented == []
-    assert len(catalog["nodes"]) == 14, "13 models and the snapshot"
+    assert len(catalog["nodes"]) == 16, "13 models, the snapshot and the 2 seeds"
+
+
+def test_every_declared_data_type_is_the_type_the_engine_reports(
+    site: tuple[str, Path], pipeline_with_history: DbtProject, spark: SparkSession
+) -> None:
+    """Every model's and the snapshot's columns declare `data_type` in their YAML (the docs
+    show it), and it is the type of the built table as Spark reports it."""
+    declared, built = {}, {}
+    for node in _manifest(site)["nodes"].values():
+        if node["resource_type"] in ("model", "snapshot"):
+            table = spark.table(pipeline_with_history.table(node["alias"]))
+            for field in table.schema.fields:
+                column = f"{node['name']}.{field.name}"
+                declared[column] = node["columns"][field.name]["data_type"]
+                built[column] = field.dataType.simpleString()
+    assert len(declared) == 156
+    assert declared == built

@@ -105,6 +105,7 @@ class SilverRuns:
     enriched: dict[int, object] = field(default_factory=dict)
     customers: dict[int, object] = field(default_factory=dict)
     silver_keys: set[int] = field(default_factory=set)
+    new_status: dict[str, object] = field(default_factory=dict)
 
 
 def _constraints(spark: SparkSession, table: str) -> dict[str, str]:
@@ -275,6 +276,24 @@ def _customer_deliveries(spark: SparkSession, project: DbtProject, runs: SilverR
     )
 
 
+def _allow_a_new_status(spark: SparkSession, project: DbtProject, runs: SilverRuns) -> None:
+    """A status added to the seed order_statuses (here to the loaded seed, as `dbt seed` does
+    after an edit of its CSV): the next run accepts an order with it, and the Delta constraint
+    that held the old list lets the run write it."""
+    silver = project.table("silver_orders")
+    spark.sql(f"insert into {project.table('order_statuses')} values ('returned', 'Sent back')")
+    order_id = max(runs.silver_keys) + 1_000_000
+    landed = project.landing_root / "orders" / "returns" / "returned.json"
+    landed.parent.mkdir(parents=True)
+    line = {"order_id": order_id, "customer_id": 1, "amount": "5.00", "status": "returned"}
+    landed.write_text(json.dumps({**line, "order_date": "2026-01-01 00:00:00"}) + "\n")
+    project.run("--select", "bronze_orders+")
+    runs.new_status = {
+        "rows": spark.table(silver).where(f"order_id = {order_id}").collect(),
+        "constraint": _constraints(spark, silver)["dbt_valid_status"],
+    }
+
+
 @pytest.fixture(scope="module")
 def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> SilverRuns:
     project = new_project("silver")
@@ -291,6 +310,7 @@ def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> Silve
         r.customer_id: r for r in spark.table(project.table("silver_customers")).collect()
     }
     runs.silver_keys = set(_silver(spark, project))
+    _allow_a_new_status(spark, project, runs)
     return runs
 
 
@@ -402,3 +422,11 @@ def test_enriched_orders_join_the_current_customers(runs: SilverRuns) -> None:
         assert row.region == (customer.region if customer else None)
     assert any(row.customer_name is None for row in enriched.values())
     assert all(isinstance(row.amount, Decimal) for row in enriched.values())
+
+
+def test_the_allowed_statuses_come_from_the_seed(runs: SilverRuns) -> None:
+    (row,) = runs.new_status["rows"]
+    assert row.status == "returned"
+    # Delta keeps the expression re-spaced
+    stored = re.sub(r"\s+", "", str(runs.new_status["constraint"]))
+    assert stored == "statusin('cancelled','completed','pending','returned')", stored

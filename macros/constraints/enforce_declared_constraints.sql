@@ -8,10 +8,17 @@
     Does nothing when the model wrote nothing (its change feed had nothing new, or its
     materialization marked the model `nothing_written`), and for relations that carry no
     constraints (check_constraints_supported).
+    As a pre-hook (`before_write=true`: silver, whose incremental models know before they
+    write whether they will), it only drops the `dbt_` constraints whose declaration changed
+    or went away, so that a relaxed rule (a status added to a seed) admits the rows this very
+    run writes; the post-hook then adds the new expression.
 -#}
-{% macro enforce_declared_constraints() %}
+{% macro enforce_declared_constraints(before_write=false) %}
     {%- if not execute or change_feed_nothing_new() or model.get('nothing_written')
         or not check_constraints_supported(config.get('materialized')) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if before_write and (should_full_refresh() or load_relation(this) is none) -%}
         {{ return('') }}
     {%- endif -%}
     {%- set declared = declared_constraints(model.name) -%}
@@ -31,8 +38,10 @@
             {%- if stored is not none -%}
                 {%- do run_query('alter table ' ~ this ~ ' drop constraint ' ~ constraint.name) -%}
             {%- endif -%}
-            {%- do run_query('alter table ' ~ this ~ ' add constraint ' ~ constraint.name
-                ~ ' check (' ~ constraint.expression ~ ')') -%}
+            {%- if not before_write -%}
+                {%- do run_query('alter table ' ~ this ~ ' add constraint ' ~ constraint.name
+                    ~ ' check (' ~ constraint.expression ~ ')') -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}

@@ -21,7 +21,7 @@
             {%- if kwargs.action in actions -%}
                 {%- do found.append({
                     'name': kwargs.expectation_name,
-                    'condition': kwargs.condition,
+                    'condition': expectation_condition(kwargs),
                     'action': kwargs.action,
                 }) -%}
             {%- endif -%}

@@ -1,6 +1,8 @@
 {{ config(materialized='view') }}
 
-{#- Expectations are declared once, on silver_orders (see _silver__models.yml). -#}
+{#- Expectations are declared once, on silver_orders (see _silver__models.yml); valid_status
+    reads the allowed values from a seed, which must be loaded before the checks compile. -#}
+-- depends_on: {{ ref('order_statuses') }}
 {%- set drop_rules = model_expectations('silver_orders', ['drop']) %}
 {%- set row_rules = model_expectations('silver_orders', ['fail', 'warn']) %}
 

@@ -4,10 +4,11 @@ materializations against it, it records every statement and answers the metadata
 Only what is asked before a write is answered: the relations of a schema (from
 `information_schema.tables`), the columns of a relation (`DESCRIBE TABLE EXTENDED`, plain or
 `AS JSON`, taken from the columns documented in the project's YAML, with their `data_type`
-where declared, else `string`) and the watermark that
-`incremental_window` reads; a schema probe of a query (dbt's `where false limit 0`) gets the
-columns the query names with `as`, typed `string`. Everything else succeeds
-with no rows, so nothing here computes data: the tests judge the SQL text only.
+where declared, else `string`), the watermark that `incremental_window` reads, and the values
+of a loaded seed's column (what an expectation on a seed's values reads when it compiles),
+from the seed's CSV. A schema probe of a query (dbt's `where false limit 0`) gets the columns
+the query names with `as`, typed `string`. Everything else succeeds with no rows, so nothing
+here computes data: the tests judge the SQL text only.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ DESCRIBE = re.compile(
 SCHEMA_PROBE = re.compile(r"\)\s+as\s+__dbt_sbq\s+where\s+false", re.IGNORECASE)
 HISTORY = re.compile(r"^\s*describe\s+history\b", re.IGNORECASE)
 WATERMARK = re.compile(r"\bas\s+watermark\s+from\b", re.IGNORECASE)
+SEED_VALUES = re.compile(
+    r"^\s*select\s+distinct\s+(?P<column>\w+)\s+from\s+(?P<relation>\S+)", re.IGNORECASE
+)
 QUERY_COMMENT = re.compile(r"^\s*/\*.*?\*/\s*", re.DOTALL)
 
 
@@ -50,6 +54,8 @@ class DryRunWarehouse:
     # what `describe history` answers for an existing table: its newest commit
     newest_commit: tuple[int, str, str, str] = (1, "WRITE", "{}", "2026-11-01 00:00:00")
     statements: list[str] = field(default_factory=list)
+    # the loaded seeds: name -> their CSV's rows
+    seeds: Mapping[str, Sequence[Mapping[str, str]]] = field(default_factory=dict)
 
     def connect(self, **_: Any) -> DryRunConnection:
         return DryRunConnection(self)
@@ -66,6 +72,7 @@ class DryRunWarehouse:
         if RELATIONS_QUERY.search(sql):
             names = ("table_name", "table_type", "file_format", "table_owner")
             rows = [(r.name, r.kind, "delta", "dbt") for r in self.existing.values()]
+            rows += [(name, "table", "delta", "dbt") for name in self.seeds]
             return [_column(n) for n in (*names, "databricks_table_type")], [
                 (*row, "managed") for row in rows
             ]
@@ -75,6 +82,11 @@ class DryRunWarehouse:
         if HISTORY.search(QUERY_COMMENT.sub("", sql, count=1)):
             names = ("version", "operation", "operationParameters", "timestamp")
             return [_column(n) for n in names], [self.newest_commit]
+        seed_read = SEED_VALUES.search(QUERY_COMMENT.sub("", sql, count=1))
+        if seed_read:
+            seed = seed_read["relation"].strip("`").split("`.`")[-1]
+            values = {row[seed_read["column"]] for row in self.seeds.get(seed, ())}
+            return [_column(seed_read["column"])], [(value,) for value in sorted(values)]
         if WATERMARK.search(sql):
             return [_column("watermark")], [(self.watermark,)]
         described = DESCRIBE.search(sql)
