@@ -13,7 +13,7 @@ final as (
         table_name,
         expectation_name,
         expectation_action,
-        run_id,
+        invocation_id,
         measured_at,
         rows_checked,
         rows_failed,

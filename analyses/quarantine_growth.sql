@@ -11,7 +11,7 @@ by_expectation as (
 
     select
         quarantine.source_file,
-        quarantine.quarantined_in_run,
+        quarantine.invocation_id,
         quarantine.quarantined_at,
         failed.expectation_name
     from quarantine
@@ -24,11 +24,11 @@ per_file as (
     select
         expectation_name,
         source_file,
-        quarantined_in_run,
+        invocation_id,
         min(quarantined_at) as quarantined_at,
         count(*) as rows_quarantined
     from by_expectation
-    group by expectation_name, source_file, quarantined_in_run
+    group by expectation_name, source_file, invocation_id
 
 ),
 
@@ -37,7 +37,7 @@ final as (
     select
         expectation_name,
         source_file,
-        quarantined_in_run,
+        invocation_id,
         quarantined_at,
         rows_quarantined,
         sum(rows_quarantined) over (

@@ -25,14 +25,14 @@ metric_runs as (
 
     -- the run-level counts repeat on each expectation's row: one row per run
     select
-        run_id,
+        invocation_id,
         max(total_records) as total_records,
         max(records_quarantined) as records_quarantined,
         max(orders_merged) as orders_merged,
         max(duplicates_suppressed) as duplicates_suppressed,
         max(source_processed_through) as source_processed_through
     from metrics
-    group by run_id
+    group by invocation_id
 
 ),
 

@@ -92,7 +92,8 @@ def test_expectation_tables_match_the_declarations() -> None:
     assert rows == declared
     mapping = (REPO_ROOT / "docs" / "dlt_to_dbt.md").read_text()
     for name, _, action in declared:
-        assert re.search(rf'"{name}".*\| `expectation` test, `action: {action}`[^|]*\|', mapping), name
+        row = rf'"{name}".*\| `expectation` test, `action: {action}`[^|]*\|'
+        assert re.search(row, mapping), name
 
 
 def test_tests_named_in_the_docs_exist() -> None:

@@ -221,7 +221,7 @@ def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> list[
 def _rows(spark: SparkSession, table: str) -> list[tuple]:
     frame = spark.table(table)
     columns = [c for c in frame.columns if c not in LINEAGE and c != "ingestion_timestamp"]
-    columns = [c for c in columns if c not in ("quarantined_in_run", "quarantined_at")]
+    columns = [c for c in columns if c not in ("invocation_id", "quarantined_at")]
     return sorted(map(tuple, frame.select(*columns).collect()), key=repr)
 
 

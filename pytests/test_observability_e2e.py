@@ -72,7 +72,7 @@ def test_every_build_appends_its_nodes_to_the_run_log(
     # the run's expectation counts, joined from data_quality_metrics
     metrics = spark.sql(
         f"select expectation_name, rows_failed, records_quarantined "
-        f"from {project.table('data_quality_metrics')} where run_id = '{invocations[1]}'"
+        f"from {project.table('data_quality_metrics')} where invocation_id = '{invocations[1]}'"
     ).collect()
     assert second["silver_orders"].expectation_rows_failed == {
         m.expectation_name: m.rows_failed for m in metrics

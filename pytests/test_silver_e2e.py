@@ -139,7 +139,7 @@ def _run_batches(spark: SparkSession, project: DbtProject, runs: SilverRuns) -> 
                 new_rows=spark.table(bronze).count() - before,
                 metrics={row.expectation_name: row for row in run},
                 quarantined_now=spark.table(project.table("quarantine_orders"))
-                .where(f"quarantined_in_run = '{head.run_id}'")
+                .where(f"invocation_id = '{head.invocation_id}'")
                 .count(),
                 logged=list(project.logged),
             )

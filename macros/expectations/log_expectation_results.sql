@@ -11,7 +11,7 @@
         {%- set results = run_query(
             "select table_name, expectation_name, expectation_action, rows_failed, rows_checked, action_taken,"
             ~ " total_records, unparsed_order_dates"
-            ~ " from " ~ this ~ " where run_id = '" ~ invocation_id ~ "'"
+            ~ " from " ~ this ~ " where invocation_id = '" ~ invocation_id ~ "'"
             ~ " order by table_name, expectation_name"
         ) -%}
         {%- for row in results.rows if row['rows_failed'] > 0 -%}

@@ -69,7 +69,7 @@
                 map_from_entries(collect_list(struct(expectation_name, rows_failed))) as expectation_rows_failed,
                 max(records_quarantined) as records_quarantined
             from {{ metrics }}
-            where run_id = '{{ invocation_id }}'
+            where invocation_id = '{{ invocation_id }}'
             group by table_name
             {%- else %}
             select

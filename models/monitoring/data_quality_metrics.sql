@@ -46,7 +46,7 @@ per_expectation as (
 final as (
 
     select
-        '{{ invocation_id }}' as run_id,
+        '{{ invocation_id }}' as invocation_id,
         current_timestamp() as measured_at,
         -- table_name is the DLT original's column name
         'silver_orders' as table_name,  -- noqa: RF04

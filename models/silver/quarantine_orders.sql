@@ -31,7 +31,7 @@ final as (
         source_line_number,
         source_file_modified_at,
         ingestion_timestamp,
-        '{{ invocation_id }}' as quarantined_in_run,
+        '{{ invocation_id }}' as invocation_id,
         current_timestamp() as quarantined_at
     from checked_orders
     where size(failed_drop_expectations) > 0
