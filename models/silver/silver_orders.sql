@@ -1,9 +1,10 @@
 {{ config(
     unique_key='order_id',
     matched_condition=newer_version_condition(['customer_id', 'amount', 'status', 'order_date']),
-    tblproperties={'delta.enableChangeDataFeed': 'true'},
+    tblproperties={'delta.enableChangeDataFeed': 'true', 'delta.enableDeletionVectors': 'true'},
     post_hook='{{ record_change_feed_offsets() }}',
 ) }}
+{#- deletion vectors: its MERGE's updates fall in every file; Delta marks old rows deleted, copies no file #}
 
 {#- bronze_orders commits only when a file is new: without a commit since the last run, silver_orders writes nothing #}
 {%- set feed = change_feed([ref('bronze_orders')]) %}

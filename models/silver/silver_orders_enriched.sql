@@ -4,9 +4,10 @@
         'customer_id', 'amount', 'status', 'order_date', 'customer_name', 'customer_segment', 'region',
         'source_file', 'source_file_modified_at',
     ]),
-    tblproperties={'delta.enableChangeDataFeed': 'true'},
+    tblproperties={'delta.enableChangeDataFeed': 'true', 'delta.enableDeletionVectors': 'true'},
     post_hook='{{ record_change_feed_offsets() }}',
 ) }}
+{#- deletion vectors: its MERGE's updates fall in every file; Delta marks old rows deleted, copies no file #}
 
 {#-
     Incremental through the change feeds of its two inputs: each run re-enriches the orders

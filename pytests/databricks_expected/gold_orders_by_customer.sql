@@ -1,7 +1,7 @@
 create or replace table `main`.`medallion`.`gold_orders_by_customer`
     using delta
       CLUSTER BY (customer_id, order_date)
-    tblproperties ('delta.enableChangeDataFeed' = 'true'
+    tblproperties ('delta.enableChangeDataFeed' = 'true' , 'delta.enableDeletionVectors' = 'true'
     )
       as
       with enriched_orders as (

@@ -1,6 +1,7 @@
 """The MERGE of incremental models takes dbt-databricks' configs on Spark
-(`matched_condition`, `skip_matched_step`, `not_matched_by_source_action`), and
-`liquid_clustered_by` makes a Delta table with liquid clustering."""
+(`matched_condition`, `skip_matched_step`, `not_matched_by_source_action`), applies the
+model's `tblproperties` to a table built before them, and `liquid_clustered_by` makes a Delta
+table with liquid clustering."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ def models() -> dict[str, str]:
         "insert_only.sql": MERGED.format(config="skip_matched_step=true"),
         "mirror.sql": MERGED.format(config="not_matched_by_source_action='delete'"),
         "clustered.sql": CLUSTERED,
+        "with_properties.sql": MERGED.format(
+            config="tblproperties={'delta.enableDeletionVectors': 'true', 'owner_team': 'sales'}"
+        ),
     }
 
 
@@ -46,6 +50,11 @@ class TestMergeConfigs:
     def test_merge_configs_and_clustering(self, project) -> None:
         self._upstream(project, "(1, 'a', 1), (2, 'b', 1), (3, 'c', 1)")
         run_dbt(["run"])
+        # properties changed since the table was built: the next MERGE declares them again
+        project.run_sql(
+            f"alter table {project.test_schema}.with_properties set tblproperties "
+            "('delta.enableDeletionVectors' = 'false', 'owner_team' = 'finance', 'kept' = 'yes')"
+        )
         # 1 has a newer seq, 2 an older one, 3 is gone, 4 is new
         self._upstream(project, "(1, 'a2', 2), (2, 'b-stale', 0), (4, 'd', 1)")
         run_dbt(["run"])
@@ -53,6 +62,19 @@ class TestMergeConfigs:
         assert self._rows(project, "newer_only") == {1: "a2", 2: "b", 3: "c", 4: "d"}
         assert self._rows(project, "insert_only") == {1: "a", 2: "b", 3: "c", 4: "d"}
         assert self._rows(project, "mirror") == {1: "a2", 2: "b-stale", 4: "d"}
+        properties = dict(
+            project.run_sql(
+                f"show tblproperties {project.test_schema}.with_properties", fetch="all"
+            )
+        )
+        assert properties["delta.enableDeletionVectors"] == "true"
+        assert properties["owner_team"] == "sales"
+        assert properties["kept"] == "yes"  # not declared by the model: left alone
+        # the MERGE marked the updated row deleted instead of rewriting its file
+        history = project.run_sql(
+            f"describe history {project.test_schema}.with_properties limit 1", fetch="all"
+        )
+        assert int(history[0].operationMetrics["numTargetDeletionVectorsAdded"]) > 0
 
         for _ in ("built and merged", "rebuilt"):
             properties = project.run_sql(
