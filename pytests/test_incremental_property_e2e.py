@@ -135,15 +135,16 @@ def _failed(result: dbtRunnerResult) -> set[str]:
     return {run.node.name for run in result.result.results if run.status in ("fail", "error")}
 
 
-def _narrowed_tests(project: DbtProject) -> set[str]:
-    """The tests of NARROWED tables configured to read what the run wrote."""
+def _scoped_tests(project: DbtProject, tables: tuple[str, ...] | None = None) -> set[str]:
+    """The tests configured to read what the run wrote: of `tables`, or of any node (models,
+    the snapshot, the seeds)."""
     manifest = json.loads((project.state_dir / "target" / "manifest.json").read_text())
     return {
         node["name"]
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test"
         and node["config"].get("where") == "__written_in_this_run__"
-        and node.get("attached_node", "").split(".")[-1] in NARROWED
+        and (tables is None or (node.get("attached_node") or "").split(".")[-1] in tables)
     }
 
 
@@ -200,7 +201,8 @@ def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> list[
                 "files_read": _tables_read(work) if work is not None else None,
             }
         )
-    narrowed = _narrowed_tests(project)
+    narrowed = _scoped_tests(project, NARROWED)
+    scoped = _scoped_tests(project)
     tables = {name: project.table(name) for name in DOWNSTREAM if name != "data_quality_metrics"}
     incremental = {name: _rows(spark, table) for name, table in tables.items()}
     checks = _duplicate_during_a_test_run(spark, project)
@@ -212,6 +214,7 @@ def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> list[
             "incremental": incremental,
             "refreshed": refreshed,
             "narrowed": narrowed,
+            "scoped": scoped,
             "checks": checks,
         }
     )
@@ -264,10 +267,14 @@ def test_after_new_data_each_test_reads_the_change_feed(runs: list[dict]) -> Non
 
 
 def test_after_nothing_new_tests_read_nothing(runs: list[dict]) -> None:
-    narrowed = runs[-1]["narrowed"]
+    # every scoped test: of the models, and of the snapshot and the seeds, which a run with
+    # nothing new does not write either
+    scoped = runs[-1]["scoped"]
+    assert runs[-1]["narrowed"] < scoped
+    assert {"not_null_order_statuses_status", "not_null_customers_history_customer_id"} < scoped
     (run,) = [run for run in runs[:-1] if run["step"] == "nothing_new"]
-    sql = {name: code for name, code in run["test_sql"].items() if name in narrowed}
-    assert sql.keys() == narrowed
+    sql = {name: code for name, code in run["test_sql"].items() if name in scoped}
+    assert sql.keys() == scoped
     for name, code in sql.items():
         assert "where false" in code and "table_changes(" not in code, name
     if run["files_read"] is not None:  # embedded Spark: its status store shows what was read

@@ -8,7 +8,8 @@
     A model that the project's `change_feed_nothing_new()` marks (its change feed had nothing
     new) runs no MERGE at all: even a MERGE that changes nothing commits, and one with
     not_matched_by_source_action rewrites every file. Before a MERGE, the target gets the
-    model's declared `tblproperties` it lacks (spark_delta__apply_tblproperties).
+    model's declared `tblproperties` it lacks or holds with another value
+    (spark_delta__apply_tblproperties).
 -#}
 {% macro spark_delta__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) %}
     {%- if change_feed_nothing_new is defined and change_feed_nothing_new() -%}
