@@ -80,3 +80,16 @@ def test_the_hadoop_listing_agrees_with_the_local_one(landing: Path) -> None:
     seen = {row.path.removeprefix(f"file:{landing}/") for row in listed}
     assert seen == set(FILES) - set(UNLISTED)
     assert list(file_listing.walk_hadoop(spark, f"file:{landing}/missing")) == []
+
+
+def test_absolute_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert file_listing.absolute_location(".lakehouse/x") == f"{tmp_path}/.lakehouse/x"
+    for unchanged in (
+        "/data/x",
+        "file:/data/x",
+        "file:///data/x",
+        "s3a://bucket/x",
+        "abfss://c@a/x",
+    ):
+        assert file_listing.absolute_location(unchanged) == unchanged

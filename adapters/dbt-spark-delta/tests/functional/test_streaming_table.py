@@ -101,3 +101,37 @@ class TestStreamingTable:
         run_dbt(["run", "--full-refresh"])
         assert self._rows(project)["a.txt"] == "first, rewritten in place\n"
         assert len(self._rows(project)) == 3
+
+
+class TestStreamingTableRelativePaths:
+    """A relative landing folder and checkpoint root (a relative LAKEHOUSE_DIR, as when
+    `dbt build` runs from the project folder without it) are read against dbt's working
+    folder: the file log is a Delta table at an absolute path, and each file is read once."""
+
+    @pytest.fixture(scope="class")
+    def project_config_update(self) -> dict[str, object]:
+        return {
+            "vars": {"checkpoint_root": "relative/checkpoints"},
+            "models": {"+file_format": "delta"},
+        }
+
+    @pytest.fixture(scope="class")
+    def models(self) -> dict[str, str]:
+        return {"notes.sql": MODEL, "_sources.yml": _sources(Path("relative/landing"))}
+
+    def test_relative_locations(self, project) -> None:
+        root = Path(project.project_root)
+        assert Path.cwd().resolve() == root.resolve()  # dbt's tests run from the project
+        _land(root / "relative/landing", "a.txt", "first\n")
+        run_dbt(["run"])
+        _land(root / "relative/landing", "b.txt", "second\n")
+        run_dbt(["run"])
+        rows = project.run_sql(
+            f"select source_file, file_text from {project.test_schema}.notes", fetch="all"
+        )
+        assert sorted((path, text) for path, text in rows) == [
+            (f"file:{root.resolve()}/relative/landing/a.txt", "first\n"),
+            (f"file:{root.resolve()}/relative/landing/b.txt", "second\n"),
+        ]
+        file_log = root / "relative/checkpoints" / project.test_schema / "notes/ingested_files"
+        assert (file_log / "_delta_log").is_dir()

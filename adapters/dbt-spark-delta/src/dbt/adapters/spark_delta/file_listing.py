@@ -17,6 +17,7 @@ file as ingested with no row:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
@@ -24,6 +25,8 @@ from typing import Any
 
 # Hadoop's own names for partial copies; Spark leaves them out like hidden names.
 COPYING_SUFFIX = "._COPYING_"
+# `file:`, `s3a://`, `abfss://`, ... (and a Windows drive letter, which is absolute too)
+URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,16 @@ def unlisted(files: Iterable[tuple[str, str, int, int]]) -> list[UnlistedFile]:
         if hidden or size == 0:
             found.append(UnlistedFile(path, size, modified_micros, hidden))
     return sorted(found, key=lambda file: file.path)
+
+
+def absolute_location(location: str) -> str:
+    """`location` with a relative local path made absolute, against this process's working
+    folder; a URI or an absolute path is returned unchanged. Delta names a table by its path
+    (delta.`...`) only when the path is absolute, and a Spark server resolves a relative path
+    against its own working folder, not dbt's."""
+    if URI_SCHEME.match(location) or location.startswith("/"):
+        return location
+    return os.path.abspath(location)
 
 
 def local_path(location: str) -> str | None:

@@ -68,6 +68,12 @@ class SparkDeltaAdapter(SparkAdapter):
         }
 
     @available
+    def absolute_location(self, location: str) -> str:
+        """A relative local path made absolute against dbt's working folder (the folder of
+        `profiles.yml` when run as the README says); a URI or an absolute path unchanged."""
+        return file_listing.absolute_location(location)
+
+    @available
     def unlisted_files(self, location: str) -> list[dict[str, Any]] | None:
         """The files under `location` that Spark's file scans leave out (hidden names, empty
         files), each {path, size, modified_micros, hidden}; None when this process cannot list

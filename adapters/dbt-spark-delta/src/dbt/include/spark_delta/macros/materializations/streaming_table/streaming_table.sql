@@ -88,6 +88,9 @@
         {{ exceptions.raise_compiler_error(
             "A streaming_table needs a checkpoint_root (model config, or var) for its ingested-file log") }}
     {%- endif -%}
+    {#- Delta names a table by its path only when the path is absolute (a relative
+        LAKEHOUSE_DIR, say) -#}
+    {%- set checkpoint_root = adapter.absolute_location(checkpoint_root or '') -%}
     {{ return({
         'batch': relation.identifier ~ '__new_landed_files',
         'listing': relation.identifier ~ '__new_landed_files_listing',
@@ -112,7 +115,7 @@
             ~ " of streaming_table " ~ model_node.name ~ " needs external.location") }}
     {%- endif -%}
     {{ return({
-        'location': external.location | replace('\\', '/'),
+        'location': adapter.absolute_location(external.location | replace('\\', '/')),
         'file_pattern': external.file_pattern or '*',
     }) }}
 {% endmacro %}
