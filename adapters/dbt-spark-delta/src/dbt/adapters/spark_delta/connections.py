@@ -1,16 +1,24 @@
-"""Credentials and connection manager: dbt-spark's, with the session built by this plugin."""
+"""Credentials and connection manager: dbt-spark's, with the session built by this plugin, and
+metadata reads answered once until something writes (metadata_cache)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dbt.adapters.contracts.connection import Connection
+from dbt.adapters.contracts.connection import AdapterResponse, Connection
+from dbt.adapters.events.logging import AdapterLogger
 from dbt.adapters.spark.connections import (
     SparkConnectionManager,
     SparkConnectionMethod,
     SparkCredentials,
 )
+from dbt.adapters.spark_delta import metadata_cache
+
+if TYPE_CHECKING:
+    import agate
+
+logger = AdapterLogger("spark_delta")
 
 ANSI_KEY = "spark.sql.ansi.enabled"
 
@@ -37,6 +45,35 @@ class SparkDeltaCredentials(SparkCredentials):
 
 class SparkDeltaConnectionManager(SparkConnectionManager):
     TYPE = "spark_delta"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.metadata_cache = metadata_cache.MetadataCache()
+
+    def add_query(self, sql: str, *args: Any, **kwargs: Any) -> tuple[Connection, Any]:
+        writes = not metadata_cache.is_read(sql)
+        if writes:
+            self.metadata_cache.invalidate()
+        try:
+            return super().add_query(sql, *args, **kwargs)
+        finally:
+            if writes:
+                self.metadata_cache.invalidate()
+
+    def execute(
+        self, sql: str, auto_begin: bool = False, fetch: bool = False, limit: int | None = None
+    ) -> tuple[AdapterResponse, agate.Table]:
+        key = metadata_cache.cache_key(sql, limit) if fetch else None
+        if key is None:
+            return super().execute(sql, auto_begin, fetch, limit)
+        answer = self.metadata_cache.lookup(key)
+        if answer is not None:
+            logger.debug(f"Answered from this run's earlier read (nothing written since): {sql}")
+            return answer
+        generation = self.metadata_cache.generation
+        answer = super().execute(sql, auto_begin, fetch, limit)
+        self.metadata_cache.store(key, answer, generation)
+        return answer
 
     @classmethod
     def open(cls, connection: Connection) -> Connection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from importlib import import_module
-from typing import Any
+from typing import Any, cast
 
 from dbt.adapters.base import PythonJobHelper, available
 from dbt.adapters.base.impl import AdapterTrackingRelationInfo
@@ -150,7 +150,13 @@ class SparkDeltaAdapter(SparkAdapter):
         if not config.get("submission_method"):
             config = {**config, "submission_method": self.default_python_submission_method}
             parsed_model = {**parsed_model, "config": config}
-        return super().submit_python_job(parsed_model, compiled_code)
+        # the model writes through the Spark session, not through a statement
+        cache = cast(SparkDeltaConnectionManager, self.connections).metadata_cache
+        cache.invalidate()
+        try:
+            return super().submit_python_job(parsed_model, compiled_code)
+        finally:
+            cache.invalidate()
 
     @classmethod
     def get_adapter_run_info(cls, config: RelationConfig) -> AdapterTrackingRelationInfo:
