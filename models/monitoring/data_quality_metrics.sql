@@ -72,8 +72,8 @@ final as (
         source_processed_through
     from per_expectation
     {%- if feed.mode == 'none' %}
-    -- nothing new: no rows (an aggregate over no rows would still give one)
-    where false
+        -- nothing new: no rows (an aggregate over no rows would still give one)
+        where false
     {%- endif %}
 
 )
