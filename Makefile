@@ -66,7 +66,7 @@ lint: setup  ## ruff + sqlfluff (dbt templater) + dbt-score + mypy
 # one after the other. Each suite's output is printed whole when it ends; each has its own
 # pytest temp folder.
 test: lint  ## everything CI runs: lint, then the whole suite on `local` and the `thrift` end-to-end modules, side by side
-	@echo "Running the local and thrift suites side by side (~35 min on 2 cores); each one's output follows when it ends."
+	@echo "Running the local and thrift suites side by side (~40 min on 2 cores); each one's output follows when it ends."
 	$(MAKE) --no-print-directory --output-sync=target -j2 test-local test-thrift
 
 # Chromium is checked in the recipe, not as a prerequisite: with --output-sync=target, make did

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from importlib.metadata import version
 
 import pytest
+from dbt.adapters.spark_delta import delta_jars
 from pyspark.sql import SparkSession
 
 from lakehouse.project import DbtProject
+from support.engine_target import EMBEDDED
 
 # the thrift suite runs it too (Makefile test-thrift)
 pytestmark = [pytest.mark.e2e, pytest.mark.thrift]
@@ -20,6 +22,11 @@ def test_session_runs_delta_with_ansi_mode_and_utc(spark: SparkSession) -> None:
     assert conf.get("spark.sql.session.timeZone") == "UTC"
     assert "DeltaCatalog" in conf.get("spark.sql.catalog.spark_catalog")
     assert spark.version == version("pyspark"), "the engine is the pinned pyspark wheel's"
+    if EMBEDDED:  # the Delta jars come from the machine's resolved cache, not from Ivy per start
+        assert not spark.conf.get("spark.jars.packages", "")
+        jars = spark.conf.get("spark.jars").split(",")
+        assert jars[: len(delta_jars.classpath())] == [str(jar) for jar in delta_jars.classpath()]
+        assert any(f"/io.delta_{delta_jars.delta_artifact()}-" in jar for jar in jars)
 
 
 def test_delta_merge_and_change_feed(

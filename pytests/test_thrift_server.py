@@ -7,10 +7,8 @@ import socket
 from importlib.metadata import version
 from pathlib import Path
 
-import pyspark
 import pytest
-from delta import configure_spark_with_delta_pip
-from pyspark.sql import SparkSession
+from dbt.adapters.spark_delta import delta_jars
 
 from lakehouse import thrift_server
 from lakehouse.cli import main
@@ -74,22 +72,14 @@ def test_stop_and_status_without_a_server(
     assert not (tmp_path / "thrift" / "server.pid").exists()
 
 
-def test_the_server_loads_the_jars_the_embedded_session_loads() -> None:
-    builder = configure_spark_with_delta_pip(SparkSession.builder)
-    assert builder._options["spark.jars.packages"] == thrift_server.delta_package()
-    spark_line = ".".join(pyspark.__version__.split(".")[:2])
-    assert thrift_server.delta_package() == (
-        f"io.delta:delta-spark_{spark_line}_2.13:{version('delta-spark')}"
-    )
-
-
 def test_a_cluster_master_ships_the_delta_jars_that_spark_lacks(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    jars = thrift_server.delta_jars_dir()
+    jars = delta_jars.jars_dir()
     jars.mkdir(parents=True)
-    delta = f"io.delta_{thrift_server.delta_artifact()}-{version('delta-spark')}.jar"
+    (jars.parent / delta_jars.RESOLVED_MARKER).write_text(delta_jars.delta_package())
+    delta = f"io.delta_{delta_jars.delta_artifact()}-{version('delta-spark')}.jar"
     # an older Jackson than Spark's: ahead of Spark's own jars it breaks the server's start
     for name in (
         delta,

@@ -29,12 +29,12 @@ import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 import jinja2
-import pyspark
 import yaml
+from dbt.adapters.spark_delta.delta_jars import DeltaJarsError, spark_home
+from dbt.adapters.spark_delta.delta_jars import classpath as delta_classpath
 from dbt.adapters.spark_delta.session import DELTA_DEFAULTS
 
 from lakehouse.project import REPO_ROOT
@@ -152,75 +152,6 @@ def spark_submit_command(config: ServerConfig) -> list[str]:
     return command
 
 
-def delta_artifact() -> str:
-    """Delta's artifact for the installed Spark line (one per Spark minor since Delta 4.1)."""
-    spark_line = ".".join(pyspark.__version__.split(".")[:2])
-    return f"delta-spark_{spark_line}_2.13"
-
-
-def delta_package() -> str:
-    return f"io.delta:{delta_artifact()}:{version('delta-spark')}"
-
-
-def delta_jars_dir() -> Path:
-    """Where the Delta jars (and only they) are resolved: an Ivy home of their own."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return cache / "medallion-lakehouse" / f"ivy-delta-{version('delta-spark')}" / "jars"
-
-
-def delta_classpath() -> list[Path]:
-    """The resolved jars that Spark does not ship itself.
-
-    Delta's dependencies include older copies of libraries that Spark ships (Jackson, Hadoop,
-    Parquet, Log4j, …). A class path entry comes before Spark's own jars, so those copies would
-    win and break Spark (Jackson 2.13 under Spark's Jackson 2.21 fails at start-up); the
-    embedded session's `spark.jars.packages` puts them after Spark's, where they are shadowed.
-    """
-    shipped = {_artifact(jar.name) for jar in (spark_home() / "jars").glob("*.jar")}
-    return [
-        jar
-        for jar in sorted(delta_jars_dir().glob("*.jar"))
-        # Ivy names a jar <group>_<artifact>-<version>.jar
-        if _artifact(jar.name.split("_", 1)[-1]) not in shipped
-    ]
-
-
-def _artifact(jar_name: str) -> str:
-    """`jackson-core-2.21.2.jar` → `jackson-core`: the name before the version."""
-    return re.sub(r"-\d[^-]*(-\d[^-]*)?\.jar$", "", jar_name)
-
-
-def resolve_delta_jars(config: ServerConfig) -> Path:
-    """Download the Delta jars from Maven Central once (Spark's own Ivy resolution)."""
-    jars = delta_jars_dir()
-    if (jars / f"io.delta_{delta_artifact()}-{version('delta-spark')}.jar").exists():
-        return jars
-    config.state_dir.mkdir(parents=True, exist_ok=True)
-    noop = config.state_dir / "resolve_jars.py"
-    noop.write_text("# resolves --packages, then exits\n")
-    result = subprocess.run(
-        [
-            str(spark_home() / "bin" / "spark-submit"),
-            "--conf",
-            f"spark.jars.ivy={jars.parent}",
-            "--packages",
-            delta_package(),
-            str(noop),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SPARK_HOME": str(spark_home())},
-        check=False,
-    )
-    if result.returncode != 0 or not any(jars.glob("io.delta_delta-spark_*.jar")):
-        raise ServerError(f"could not resolve {delta_package()} from Maven:\n{result.stderr}")
-    return jars
-
-
-def spark_home() -> Path:
-    return Path(pyspark.__file__).parent
-
-
 def java_executable() -> str:
     java_home = os.environ.get("JAVA_HOME")
     if java_home and (Path(java_home) / "bin" / "java").exists():
@@ -268,7 +199,10 @@ def start(config: ServerConfig, timeout: float = 300.0) -> int:
                 f"port {port} on {HOST} ({name}) is already taken by another process; "
                 f"stop it or choose another port (THRIFT_PORT / SPARK_CONNECT_PORT)"
             )
-    resolve_delta_jars(config)
+    try:
+        delta_classpath()  # resolved once per machine, before the server's start is timed
+    except DeltaJarsError as error:
+        raise ServerError(str(error)) from error
     config.state_dir.mkdir(parents=True, exist_ok=True)
     with config.log_file.open("wb") as log:
         process = subprocess.Popen(

@@ -14,8 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from dbt.adapters.spark_delta import delta_jars
 from dbt.adapters.spark_delta.session import DELTA_DEFAULTS
-from delta import configure_spark_with_delta_pip
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
@@ -25,13 +25,17 @@ from lakehouse.thrift_server import local_engine_settings
 
 def session() -> SparkSession:
     """Spark with Delta, set as the `local` target's engine (profiles.yml): same memory, time
-    zone, ANSI mode and shuffle partitions as the dbt side."""
+    zone, ANSI mode, shuffle partitions and Delta jars as the dbt side."""
     lakehouse = Path(os.environ.get("LAKEHOUSE_DIR", ".lakehouse"))
-    settings = {**DELTA_DEFAULTS, **local_engine_settings(lakehouse)}
+    settings = {
+        **DELTA_DEFAULTS,
+        **local_engine_settings(lakehouse),
+        "spark.jars": ",".join(str(jar) for jar in delta_jars.classpath()),
+    }
     builder = SparkSession.builder.appName("medallion-baseline")
     for key, value in settings.items():
         builder = builder.config(key, value)
-    spark = configure_spark_with_delta_pip(builder).getOrCreate()
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 

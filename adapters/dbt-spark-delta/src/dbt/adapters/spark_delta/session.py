@@ -6,8 +6,7 @@ import logging
 import threading
 from collections.abc import Mapping
 
-from dbt.adapters.spark_delta import lakehouse_lock
-from delta import configure_spark_with_delta_pip
+from dbt.adapters.spark_delta import delta_jars, lakehouse_lock
 from pyspark.sql import SparkSession
 
 # Delta Lake is what makes this adapter: these are defaults a profile may still override.
@@ -44,13 +43,19 @@ def get_or_create_session(parameters: Mapping[str, str]) -> SparkSession:
             return active
         settings = {**DELTA_DEFAULTS, **parameters}
         lakehouse_lock.acquire(settings)  # one process per embedded metastore: fail fast
+        # the Delta jars that match the installed delta-spark, resolved once per machine
+        settings["spark.jars"] = _with_delta_jars(settings.get("spark.jars", ""))
         builder = SparkSession.builder.enableHiveSupport()
         for key, value in settings.items():
             builder = builder.config(key, value)
-        # Adds spark.jars.packages for the Delta jars that match the installed delta-spark.
-        spark = configure_spark_with_delta_pip(builder).getOrCreate()
+        spark = builder.getOrCreate()
         _quiet(spark)
         return spark
+
+
+def _with_delta_jars(jars: str) -> str:
+    """A profile's own ``spark.jars``, after Delta's."""
+    return ",".join([*(str(jar) for jar in delta_jars.classpath()), *filter(None, jars.split(","))])
 
 
 def _quiet(spark: SparkSession) -> None:
