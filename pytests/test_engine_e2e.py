@@ -6,7 +6,7 @@ from collections.abc import Callable
 from importlib.metadata import version
 
 import pytest
-from dbt.adapters.spark_delta import delta_jars
+from dbt.adapters.spark_delta import class_archive, delta_jars
 from pyspark.sql import SparkSession
 
 from lakehouse.project import DbtProject
@@ -27,6 +27,10 @@ def test_session_runs_delta_with_ansi_mode_and_utc(spark: SparkSession) -> None:
         jars = spark.conf.get("spark.jars").split(",")
         assert jars[: len(delta_jars.classpath())] == [str(jar) for jar in delta_jars.classpath()]
         assert any(f"/io.delta_{delta_jars.delta_artifact()}-" in jar for jar in jars)
+        # and its JVM maps the machine's class-data-sharing archive (made once, then reused)
+        runtime = spark.sparkContext._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean()
+        archive = class_archive.archive_path(delta_jars.classpath())
+        assert f"-XX:SharedArchiveFile={archive}" in list(runtime.getInputArguments())
 
 
 def test_delta_merge_and_change_feed(

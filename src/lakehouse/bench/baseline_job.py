@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from dbt.adapters.spark_delta import delta_jars
+from dbt.adapters.spark_delta import class_archive, delta_jars
 from dbt.adapters.spark_delta.session import DELTA_DEFAULTS
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
@@ -25,13 +25,18 @@ from lakehouse.thrift_server import local_engine_settings
 
 def session() -> SparkSession:
     """Spark with Delta, set as the `local` target's engine (profiles.yml): same memory, time
-    zone, ANSI mode, shuffle partitions and Delta jars as the dbt side."""
+    zone, ANSI mode, shuffle partitions, Delta jars and class-data-sharing archive as the dbt
+    side."""
     lakehouse = Path(os.environ.get("LAKEHOUSE_DIR", ".lakehouse"))
+    jars = delta_jars.classpath()
     settings = {
         **DELTA_DEFAULTS,
         **local_engine_settings(lakehouse),
-        "spark.jars": ",".join(str(jar) for jar in delta_jars.classpath()),
+        "spark.jars": ",".join(str(jar) for jar in jars),
     }
+    java_options = settings.get("spark.driver.extraJavaOptions", "")
+    archive_options = class_archive.java_options(jars, java_options)
+    settings["spark.driver.extraJavaOptions"] = f"{java_options} {archive_options}".strip()
     builder = SparkSession.builder.appName("medallion-baseline")
     for key, value in settings.items():
         builder = builder.config(key, value)

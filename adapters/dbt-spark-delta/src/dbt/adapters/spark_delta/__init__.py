@@ -4,8 +4,9 @@ It inherits everything from dbt-spark (macros dispatch ``spark_delta__`` → ``s
 ``default__``) and changes three things:
 
 * the ``session`` method builds the in-process SparkSession once, with the Delta Lake jars
-  that match the installed ``delta-spark`` wheel (resolved once per machine: delta_jars) and
-  every ``server_side_parameters`` entry;
+  that match the installed ``delta-spark`` wheel (resolved once per machine: delta_jars), a
+  class-data-sharing archive of the JVM's classes (class_archive) and every
+  ``server_side_parameters`` entry;
 * ``spark.sql.ansi.enabled`` is whatever the profile says (dbt-spark forces it off);
 * Python models can run in that same session (submission method ``session``).
 """

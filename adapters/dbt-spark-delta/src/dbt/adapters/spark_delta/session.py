@@ -6,7 +6,8 @@ import logging
 import threading
 from collections.abc import Mapping
 
-from dbt.adapters.spark_delta import delta_jars, lakehouse_lock
+from dbt.adapters.spark_delta import class_archive, delta_jars, lakehouse_lock
+from pyspark.errors import PySparkRuntimeError
 from pyspark.sql import SparkSession
 
 # Delta Lake is what makes this adapter: these are defaults a profile may still override.
@@ -28,6 +29,7 @@ QUIET_LOGGERS = (
 )
 
 _lock = threading.Lock()
+JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 
 
 def get_or_create_session(parameters: Mapping[str, str]) -> SparkSession:
@@ -44,18 +46,31 @@ def get_or_create_session(parameters: Mapping[str, str]) -> SparkSession:
         settings = {**DELTA_DEFAULTS, **parameters}
         lakehouse_lock.acquire(settings)  # one process per embedded metastore: fail fast
         # the Delta jars that match the installed delta-spark, resolved once per machine
-        settings["spark.jars"] = _with_delta_jars(settings.get("spark.jars", ""))
-        builder = SparkSession.builder.enableHiveSupport()
-        for key, value in settings.items():
-            builder = builder.config(key, value)
-        spark = builder.getOrCreate()
+        jars = delta_jars.classpath()
+        own_jars = filter(None, settings.get("spark.jars", "").split(","))
+        settings["spark.jars"] = ",".join([*(str(jar) for jar in jars), *own_jars])
+        java_options = settings.get(JAVA_OPTIONS, "")
+        archive_options = class_archive.java_options(jars, java_options)
+        if archive_options:
+            settings[JAVA_OPTIONS] = f"{java_options} {archive_options}".strip()
+        try:
+            spark = _build(settings)
+        except PySparkRuntimeError:
+            if not archive_options:
+                raise
+            # a JVM that cannot map the archive does not start: start it without; if that
+            # works, the archive was at fault, and it is dropped
+            spark = _build({**settings, JAVA_OPTIONS: java_options})
+            class_archive.discard(jars)
         _quiet(spark)
         return spark
 
 
-def _with_delta_jars(jars: str) -> str:
-    """A profile's own ``spark.jars``, after Delta's."""
-    return ",".join([*(str(jar) for jar in delta_jars.classpath()), *filter(None, jars.split(","))])
+def _build(settings: Mapping[str, str]) -> SparkSession:
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 def _quiet(spark: SparkSession) -> None:

@@ -1,0 +1,90 @@
+"""The embedded engine's class-data-sharing archive on a real JVM: the first session on a machine
+makes it (a training job) and starts with it; an archive the JVM cannot map (here, a truncated
+one, with which a JVM does not start at all) is dropped and the session starts without it.
+
+It makes a real archive (about 80 s, once), so it runs in the thrift suite, which finishes well
+before the local one; it needs no server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dbt.adapters.spark_delta import class_archive, delta_jars
+
+from support.engine_target import EMBEDDED
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.thrift,
+    pytest.mark.skipif(EMBEDDED, reason="the thrift suite runs it (it makes a real archive)"),
+]
+
+SESSION = """
+import json, sys
+from dbt.adapters.spark_delta.session import get_or_create_session
+work = sys.argv[1]
+spark = get_or_create_session({
+    "spark.sql.warehouse.dir": f"{work}/warehouse",
+    "spark.hadoop.javax.jdo.option.ConnectionURL":
+        f"jdbc:derby:;databaseName={work}/metastore_db;create=true",
+    "spark.driver.extraJavaOptions": f"-Dderby.stream.error.file={work}/derby.log",
+    "spark.ui.enabled": "false",
+})
+runtime = spark.sparkContext._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean()
+spark.sql("create table if not exists t (id int) using delta")
+spark.sql("insert into t values (1)")
+print(json.dumps({
+    "jvm_options": list(runtime.getInputArguments()),
+    "rows": spark.sql("select count(*) from t").first()[0],
+}))
+"""
+
+
+def _start_a_session(cache: Path, work: Path) -> dict:
+    work.mkdir(exist_ok=True)
+    result = subprocess.run(
+        [sys.executable, "-c", SESSION, str(work)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_made_once_mapped_and_a_broken_one_dropped(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    delta_jars.resolve()
+    home = delta_jars.ivy_home()  # the machine's resolved jars, shared, not fetched again
+    (cache / home.parent.name).mkdir(parents=True)
+    (cache / home.parent.name / home.name).symlink_to(home)
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    try:
+        archive = class_archive.archive_path(delta_jars.classpath())
+    finally:
+        del os.environ["XDG_CACHE_HOME"]
+    assert archive is not None and not archive.exists()
+    assert archive.is_relative_to(cache)
+
+    first = _start_a_session(cache, tmp_path / "work")
+    assert archive.stat().st_size > 50_000_000, "the classes of Spark, Delta and Hive"
+    assert f"-XX:SharedArchiveFile={archive}" in first["jvm_options"]
+    assert first["rows"] == 1
+    assert not list(archive.parent.glob("*.partial"))
+    assert not list(archive.parent.glob("training-*")), "the training lakehouse is removed"
+
+    head = archive.read_bytes()[:1_000_000]
+    archive.unlink()
+    archive.write_bytes(head)
+    second = _start_a_session(cache, tmp_path / "work")
+    assert not any("SharedArchiveFile" in option for option in second["jvm_options"])
+    assert second["rows"] == 2
+    assert not archive.exists()
+    assert class_archive.failure_marker(archive).exists()
