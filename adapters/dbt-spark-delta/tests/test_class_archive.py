@@ -44,6 +44,19 @@ def test_made_once_then_used_as_it_is(archive: Path) -> None:
     run.assert_called_once()
 
 
+def test_leftovers_of_a_killed_training_are_removed_by_the_next(archive: Path) -> None:
+    archive.parent.mkdir(parents=True)
+    killed = archive.parent / f"{archive.stem}.999999999.partial"
+    killed.write_bytes(b"half")
+    (archive.parent / "training-999999999").mkdir()
+    running = archive.parent / f"{archive.stem}.1.partial"  # pid 1 is alive
+    running.write_bytes(b"being written")
+    with mock.patch.object(subprocess, "run", _training(0, b"classes")):
+        assert class_archive.java_options(JARS)
+    assert not killed.exists() and not (archive.parent / "training-999999999").exists()
+    assert running.exists()
+
+
 def test_the_key_follows_the_jars(archive: Path) -> None:
     other = class_archive.archive_path([*JARS, Path("/jars/extra.jar")])
     assert other is not None and other != archive

@@ -167,6 +167,7 @@ def create(archive: Path, jars: list[Path]) -> bool:
 
 
 def _train(archive: Path, jars: list[Path]) -> bool:
+    _remove_abandoned(archive.parent)
     partial = archive.with_suffix(f".{os.getpid()}.partial")
     work = archive.parent / f"training-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -204,6 +205,27 @@ def _train(archive: Path, jars: list[Path]) -> bool:
     finally:
         partial.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Partial archives and training lakehouses of processes that were killed while training."""
+    for leftover in [*folder.glob("*.partial"), *folder.glob("training-*")]:
+        pid = leftover.name.split(".")[-2] if leftover.suffix == ".partial" else leftover.name[9:]
+        if pid.isdigit() and not _alive(int(pid)):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def discard(jars: list[Path]) -> None:
