@@ -1,6 +1,7 @@
 """The embedded engine's class-data-sharing archive on a real JVM: the first session on a machine
 makes it (a training job) and starts with it; an archive the JVM cannot map (here, a truncated
-one, with which a JVM does not start at all) is dropped and the session starts without it.
+one, with which a JVM does not start at all) is dropped and the session starts without it. The
+JVM's own class-loading log proves that a session loads its classes from the archive.
 
 It makes a real archive (about 80 s, once), so it runs in the thrift suite, which finishes well
 before the local one; it needs no server."""
@@ -45,13 +46,15 @@ print(json.dumps({
 """
 
 
-def _start_a_session(cache: Path, work: Path) -> dict:
+def _start_a_session(cache: Path, work: Path, class_log: Path | None = None) -> dict:
     work.mkdir(exist_ok=True)
+    # the launcher's own variable: the JVM logs where it loaded each class from
+    logged = {"JDK_JAVA_OPTIONS": f"-Xlog:class+load=info:file={class_log}"} if class_log else {}
     result = subprocess.run(
         [sys.executable, "-c", SESSION, str(work)],
         capture_output=True,
         text=True,
-        env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+        env={**os.environ, "XDG_CACHE_HOME": str(cache), **logged},
         timeout=900,
         check=False,
     )
@@ -80,11 +83,22 @@ def test_made_once_mapped_and_a_broken_one_dropped(tmp_path: Path) -> None:
     assert not list(archive.parent.glob("*.partial"))
     assert not list(archive.parent.glob("training-*")), "the training lakehouse is removed"
 
+    # the next session loads Spark's and Delta's classes from it (a class path that differs
+    # from the archive's would make the JVM ignore it, silently)
+    class_log = tmp_path / "classes.log"
+    again = _start_a_session(cache, tmp_path / "work", class_log)
+    assert again["rows"] == 2
+    from_archive = [
+        line for line in class_log.read_text().splitlines() if "shared objects file (top)" in line
+    ]
+    assert len(from_archive) > 5_000
+    assert any(" org.apache.spark.sql.delta." in line for line in from_archive)
+
     head = archive.read_bytes()[:1_000_000]
     archive.unlink()
     archive.write_bytes(head)
     second = _start_a_session(cache, tmp_path / "work")
     assert not any("SharedArchiveFile" in option for option in second["jvm_options"])
-    assert second["rows"] == 2
+    assert second["rows"] == 3
     assert not archive.exists()
     assert class_archive.failure_marker(archive).exists()

@@ -10,7 +10,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from dbt.adapters.spark_delta import class_archive
+from dbt.adapters.spark_delta import class_archive, delta_jars
 
 JARS = [Path("/jars/io.delta_delta-storage-4.4.0.jar")]
 
@@ -57,10 +57,32 @@ def test_leftovers_of_a_killed_training_are_removed_by_the_next(archive: Path) -
     assert running.exists()
 
 
-def test_the_key_follows_the_jars(archive: Path) -> None:
+def test_the_key_follows_the_jars_and_the_pyspark_folder(archive: Path, tmp_path: Path) -> None:
     other = class_archive.archive_path([*JARS, Path("/jars/extra.jar")])
     assert other is not None and other != archive
     assert class_archive.archive_path(list(JARS)) == archive
+    # another virtualenv: the same versions, but a class path a JVM would not match
+    with mock.patch.object(delta_jars, "spark_home", autospec=True, return_value=tmp_path):
+        assert class_archive.archive_path(JARS) not in (archive, None)
+
+
+def test_archives_of_a_removed_pyspark_folder_go_with_the_next_training(
+    archive: Path, tmp_path: Path
+) -> None:
+    archive.parent.mkdir(parents=True)
+    kept, orphan, unknown = (archive.parent / f"driver-{n}.jsa" for n in ("kept", "gone", "old"))
+    for made in (kept, orphan, unknown):
+        made.write_bytes(b"classes")
+    class_archive.source(kept).write_text(f"{tmp_path}\n")  # another virtualenv, still there
+    class_archive.source(orphan).write_text(f"{tmp_path / 'removed-venv'}\n")
+    with mock.patch.object(subprocess, "run", _training(0, b"classes")):
+        assert class_archive.java_options(JARS)
+    assert kept.exists() and archive.exists()
+    assert not orphan.exists() and not class_archive.source(orphan).exists()
+    assert not unknown.exists(), "made before archives named their pyspark folder"
+    assert class_archive.source(archive).read_text().strip() == str(
+        delta_jars.spark_home().resolve()
+    )
 
 
 def test_a_failed_training_is_not_retried_and_leaves_no_archive(archive: Path) -> None:

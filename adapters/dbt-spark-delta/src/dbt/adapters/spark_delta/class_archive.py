@@ -8,8 +8,11 @@ Delta, Hive and their libraries before its first statement answers. A dynamic CD
 
 The archive is made once per machine, by a short job that runs the kinds of statement dbt sends
 (Delta DDL, MERGE, change feed, history, file listings) in a throwaway lakehouse and dumps the
-classes it loaded when its JVM exits. It is keyed by the Java executable, the Spark and Delta
-versions and the Delta jars, so a change of any of them makes a new one. Only a complete archive
+classes it loaded when its JVM exits. A JVM maps an archive only if its class path is the one
+the archive was made with, so the archive is keyed by the Java executable, the ``pyspark``
+installation (its folder: each virtualenv has its own), the Delta version and jars; a change of
+any of them makes a new one, and an archive whose ``pyspark`` folder is gone is removed by the
+next training. Only a complete archive
 is ever used (the job writes a temporary file, which is renamed once the JVM has exited); a job
 that fails leaves a marker, and sessions then start without an archive. A driver whose
 ``spark.driver.extraJavaOptions`` already names ``-Xshare`` or a ``SharedArchiveFile`` is left
@@ -122,6 +125,7 @@ def archive_path(jars: list[Path]) -> Path | None:
     key = "\n".join(
         [
             f"{java}:{stat.st_size}:{stat.st_mtime_ns}",
+            str(delta_jars.spark_home().resolve()),
             pyspark.__version__,
             version("delta-spark"),
             *(jar.name for jar in jars),
@@ -195,8 +199,8 @@ def _train(archive: Path, jars: list[Path]) -> bool:
                 f"exit code {result.returncode}\n" + "\n".join(detail) + "\n"
             )
             return False
-        for older in archive.parent.glob("driver-*.jsa"):
-            older.unlink(missing_ok=True)  # made for another Java, Spark or Delta
+        _remove_orphans(archive.parent)
+        source(archive).write_text(f"{delta_jars.spark_home().resolve()}\n")
         os.replace(partial, archive)  # complete: only now may a session map it
         return True
     except subprocess.TimeoutExpired:
@@ -205,6 +209,21 @@ def _train(archive: Path, jars: list[Path]) -> bool:
     finally:
         partial.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def source(archive: Path) -> Path:
+    """The file naming the ``pyspark`` folder an archive was made for."""
+    return archive.with_suffix(".source")
+
+
+def _remove_orphans(folder: Path) -> None:
+    """Archives made for a ``pyspark`` folder that is gone (a removed virtualenv or clone)."""
+    for other in folder.glob("driver-*.jsa"):
+        made_for = source(other)
+        if not made_for.exists() or not Path(made_for.read_text().strip()).exists():
+            other.unlink(missing_ok=True)
+            made_for.unlink(missing_ok=True)
+            failure_marker(other).unlink(missing_ok=True)
 
 
 def _remove_abandoned(folder: Path) -> None:
