@@ -25,6 +25,10 @@ pytestmark = [
     pytest.mark.skipif(EMBEDDED, reason="the thrift suite runs it (it makes a real archive)"),
 ]
 
+# PySpark sets the first one in this process once a Spark Connect session exists (the thrift
+# suite's reading session); a child process would then refuse to start an embedded engine.
+CONNECT_MODE = ("SPARK_CONNECT_MODE_ENABLED", "SPARK_REMOTE")
+
 SESSION = """
 import json, sys
 from dbt.adapters.spark_delta.session import get_or_create_session
@@ -50,11 +54,13 @@ def _start_a_session(cache: Path, work: Path, class_log: Path | None = None) -> 
     work.mkdir(exist_ok=True)
     # the launcher's own variable: the JVM logs where it loaded each class from
     logged = {"JDK_JAVA_OPTIONS": f"-Xlog:class+load=info:file={class_log}"} if class_log else {}
+    # an embedded session: not the Spark Connect mode that this suite's own session set
+    environ = {key: value for key, value in os.environ.items() if key not in CONNECT_MODE}
     result = subprocess.run(
         [sys.executable, "-c", SESSION, str(work)],
         capture_output=True,
         text=True,
-        env={**os.environ, "XDG_CACHE_HOME": str(cache), **logged},
+        env={**environ, "XDG_CACHE_HOME": str(cache), **logged},
         timeout=900,
         check=False,
     )
