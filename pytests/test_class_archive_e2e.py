@@ -61,6 +61,7 @@ def _start_a_session(cache: Path, work: Path, class_log: Path | None = None) -> 
         capture_output=True,
         text=True,
         env={**environ, "XDG_CACHE_HOME": str(cache), **logged},
+        cwd=work,  # where a JVM that crashes on the truncated archive writes its hs_err report
         timeout=900,
         check=False,
     )
@@ -108,3 +109,4 @@ def test_made_once_mapped_and_a_broken_one_dropped(tmp_path: Path) -> None:
     assert second["rows"] == 3
     assert not archive.exists()
     assert class_archive.failure_marker(archive).exists()
+    assert list((tmp_path / "work").glob("hs_err_pid*.log")), "the first JVM did crash on it"
