@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -33,6 +32,7 @@ from pathlib import Path
 
 import jinja2
 import yaml
+from dbt.adapters.spark_delta import class_archive
 from dbt.adapters.spark_delta.delta_jars import DeltaJarsError, spark_home
 from dbt.adapters.spark_delta.delta_jars import classpath as delta_classpath
 from dbt.adapters.spark_delta.session import DELTA_DEFAULTS
@@ -153,16 +153,14 @@ def spark_submit_command(config: ServerConfig) -> list[str]:
 
 
 def java_executable() -> str:
-    java_home = os.environ.get("JAVA_HOME")
-    if java_home and (Path(java_home) / "bin" / "java").exists():
-        return str(Path(java_home) / "bin" / "java")
-    found = shutil.which("java")
+    """The `java` that Spark's launcher runs (the adapter's lookup), or a clear error."""
+    found = class_archive.java_executable()
     if found is None:
         raise ServerError(
             "Java was not found: install a JDK 17 (e.g. apt install openjdk-17-jdk-headless) "
             "or set JAVA_HOME; Spark needs it."
         )
-    return found
+    return str(found)
 
 
 def port_in_use(port: int) -> bool:
