@@ -148,6 +148,20 @@ def _scoped_tests(project: DbtProject, tables: tuple[str, ...] | None = None) ->
     }
 
 
+def _constraint_tests(project: DbtProject, tables: tuple[str, ...]) -> set[str]:
+    """The tests of `tables` that a Delta CHECK constraint of the table also states: each
+    `not_null` and `expression_is_true` test of bronze, silver and gold is one
+    (macros/constraints/declared_constraints)."""
+    manifest = json.loads((project.state_dir / "target" / "manifest.json").read_text())
+    return {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and (node.get("test_metadata") or {}).get("name") in ("not_null", "expression_is_true")
+        and (node.get("attached_node") or "").split(".")[-1] in tables
+    }
+
+
 def _duplicate_during_a_test_run(spark: SparkSession, project: DbtProject) -> dict[str, set]:
     """A writer outside dbt duplicates an old order of enriched while enriched's tests run; then
     the same tests with nothing written, and with `full_checks`."""
@@ -203,6 +217,7 @@ def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> list[
         )
     narrowed = _scoped_tests(project, NARROWED)
     scoped = _scoped_tests(project)
+    enforced = _constraint_tests(project, NARROWED)
     tables = {name: project.table(name) for name in DOWNSTREAM if name != "data_quality_metrics"}
     incremental = {name: _rows(spark, table) for name, table in tables.items()}
     checks = _duplicate_during_a_test_run(spark, project)
@@ -215,6 +230,7 @@ def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> list[
             "refreshed": refreshed,
             "narrowed": narrowed,
             "scoped": scoped,
+            "enforced": enforced,
             "checks": checks,
         }
     )
@@ -255,11 +271,19 @@ def test_full_refresh_gives_the_same_tables(runs: list[dict]) -> None:
 
 def test_after_new_data_each_test_reads_the_change_feed(runs: list[dict]) -> None:
     narrowed = runs[-1]["narrowed"]
+    enforced = runs[-1]["enforced"]
     assert len(narrowed) >= 12, sorted(narrowed)
+    assert enforced and len(narrowed - enforced) >= 8, sorted(enforced)
     for run in (run for run in runs[:-1] if run["step"] == "orders"):
         sql = {name: code for name, code in run["test_sql"].items() if name in narrowed}
         assert sql.keys() == narrowed
-        whole = sorted(name for name, code in sql.items() if "table_changes(" not in code)
+        # a rule that a CHECK constraint of the table states reads no row: Delta holds it
+        by_constraint = {name for name, code in sql.items() if "enforced_by_constraint" in code}
+        assert by_constraint == enforced, sorted(by_constraint ^ enforced)
+        for name in enforced:
+            assert "where false" in sql[name] and "table_changes(" not in sql[name], name
+        read = {name: code for name, code in sql.items() if name not in enforced}
+        whole = sorted(name for name, code in read.items() if "table_changes(" not in code)
         assert not whole, whole
         for name, code in sql.items():
             if name.startswith("unique_"):  # the written keys, counted over the table

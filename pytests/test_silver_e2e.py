@@ -95,6 +95,8 @@ class SilverRuns:
     batches: list[BatchRun] = field(default_factory=list)
     constraints: dict[str, set[str]] = field(default_factory=dict)
     constraints_added: dict[str, int] = field(default_factory=dict)
+    constraints_at_create: dict[str, set[str]] = field(default_factory=dict)
+    not_null_test_sql: dict[str, str] = field(default_factory=dict)  # with / without its constraint
     outside_writes: list[tuple[str, str]] = field(default_factory=list)  # (error, broken rule)
     versions_around_outside_writes: tuple[int, int] = (0, 0)
     stale: dict[str, object] = field(default_factory=dict)
@@ -164,6 +166,12 @@ def _write_from_outside(spark: SparkSession, project: DbtProject, runs: SilverRu
             if commit.operation == "ADD CONSTRAINT"
         )
     )
+    created = next(commit for commit in reversed(history) if "CREATE" in commit.operation)
+    runs.constraints_at_create["silver_orders"] = {
+        key.removeprefix("delta.constraints.")
+        for key in json.loads(created.operationParameters["properties"])
+        if key.startswith("delta.constraints.")
+    }
     version = _version(spark, silver)
     for values, broken in [
         ("1, 1, 0.00, 'pending'", "dbt_valid_amount"),
@@ -179,6 +187,22 @@ def _write_from_outside(spark: SparkSession, project: DbtProject, runs: SilverRu
             error = str(raised)
         runs.outside_writes.append((error, broken))
     runs.versions_around_outside_writes = (version, _version(spark, silver))
+
+
+def _not_null_test_with_and_without_its_constraint(
+    spark: SparkSession, project: DbtProject, runs: SilverRuns
+) -> None:
+    """Runs silver_orders' not_null test on order_id alone (nothing written in its run) as the
+    table stands, carrying dbt_not_null_order_id, then after another writer dropped that
+    constraint; the next run that writes the table adds it back (post-hook)."""
+    silver = project.table("silver_orders")
+    test = "not_null_silver_orders_order_id"
+    for state in ("with", "without"):
+        if state == "without":
+            spark.sql(f"alter table {silver} drop constraint dbt_not_null_order_id")
+        result = project.invoke("test", "--select", test)
+        (run,) = [run for run in result.result.results if run.node.resource_type == "test"]
+        runs.not_null_test_sql[state] = run.node.compiled_code
 
 
 def _land_stale_and_redelivered(spark: SparkSession, project: DbtProject, runs: SilverRuns) -> None:
@@ -300,6 +324,7 @@ def runs(new_project: Callable[[str], DbtProject], spark: SparkSession) -> Silve
     runs = SilverRuns()
     _run_batches(spark, project, runs)
     _write_from_outside(spark, project, runs)
+    _not_null_test_with_and_without_its_constraint(spark, project, runs)
     _land_stale_and_redelivered(spark, project, runs)
     _fail_then_recover(spark, project, runs)
     _customer_deliveries(spark, project, runs)
@@ -361,13 +386,30 @@ def test_declared_constraints_hold_for_writers_outside_dbt(runs: SilverRuns) -> 
         "dbt_not_null_source_file",
         "dbt_not_null_source_line_number",
     }
-    assert set(runs.constraints_added.values()) == {1}, "each added once, not on every run"
+    # the declared ones come with the statement that creates the table (Delta checks the rows
+    # as it writes them); only the two added above by hand were ever added after it
+    assert runs.constraints_added == {"dbt_retired": 1, "team_rule": 1}
+    assert runs.constraints_at_create["silver_orders"] == {
+        "dbt_not_null_order_id",
+        "dbt_valid_order_id",
+        "dbt_valid_amount",
+        "dbt_valid_status",
+    }
     # a writer outside dbt is held to the declarations too; the table stays as it was
     assert len(runs.outside_writes) == 3
     for error, broken in runs.outside_writes:
         assert re.search(f"CHECK constraint {broken} .* violated", error), error
     before, after = runs.versions_around_outside_writes
     assert after == before
+
+
+def test_a_rule_that_a_constraint_states_is_not_read_again(runs: SilverRuns) -> None:
+    # with the table's constraint, the not_null test reads no row (Delta holds the rule); once
+    # the constraint is gone, the test is scoped to what the run wrote, as any other
+    with_constraint, without = runs.not_null_test_sql["with"], runs.not_null_test_sql["without"]
+    assert ") enforced_by_constraint" in with_constraint, with_constraint
+    assert "enforced_by_constraint" not in without, without
+    assert ") nothing_written" in without, without
 
 
 def test_a_stale_version_never_overwrites_and_a_redelivery_changes_nothing(

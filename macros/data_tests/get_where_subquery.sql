@@ -7,8 +7,13 @@
                                  ingestion time: `ingestion_timestamp >= __run_started_at__`)
     Both read the whole table with --full-refresh and with --vars '{full_checks: true}'.
     Any other `where` filters as dbt does.
+    Whatever the `where`, a test that checks what a CHECK constraint of the table guarantees
+    (test_enforced_by_constraint) reads no row, except with --full-refresh and `full_checks`.
 -#}
 {% macro get_where_subquery(relation) -%}
+    {%- if test_enforced_by_constraint(relation) -%}
+        {{ return('(select * from ' ~ relation ~ ' where false) enforced_by_constraint') }}
+    {%- endif -%}
     {%- set where = config.get('where') or '' -%}
     {%- if where == '__written_in_this_run__' -%}
         {%- set test = model.get('test_metadata') or {} -%}
