@@ -16,6 +16,7 @@ from datetime import UTC
 from decimal import Decimal
 
 import pytest
+from dbt_common.events.base_types import EventMsg
 from pyspark.sql import SparkSession
 
 from lakehouse import generate
@@ -97,6 +98,7 @@ class SilverRuns:
     constraints_added: dict[str, int] = field(default_factory=dict)
     constraints_at_create: dict[str, set[str]] = field(default_factory=dict)
     not_null_test_sql: dict[str, str] = field(default_factory=dict)  # with / without its constraint
+    property_reads: dict[str, int] = field(default_factory=dict)  # show tblproperties sent
     outside_writes: list[tuple[str, str]] = field(default_factory=list)  # (error, broken rule)
     versions_around_outside_writes: tuple[int, int] = (0, 0)
     stale: dict[str, object] = field(default_factory=dict)
@@ -192,17 +194,29 @@ def _write_from_outside(spark: SparkSession, project: DbtProject, runs: SilverRu
 def _not_null_test_with_and_without_its_constraint(
     spark: SparkSession, project: DbtProject, runs: SilverRuns
 ) -> None:
-    """Runs silver_orders' not_null test on order_id alone (nothing written in its run) as the
-    table stands, carrying dbt_not_null_order_id, then after another writer dropped that
-    constraint; the next run that writes the table adds it back (post-hook)."""
+    """Runs silver_orders' not_null test on order_id alone, three times. Twice while another
+    writer commits to the table as the test starts (so the test checks what its run wrote):
+    as the table stands, carrying dbt_not_null_order_id, then after that writer dropped the
+    constraint. Once more with nothing written, counting the statements that read the table's
+    properties. The next run that writes the table adds the constraint back (post-hook)."""
     silver = project.table("silver_orders")
     test = "not_null_silver_orders_order_id"
-    for state in ("with", "without"):
+    for state in ("with", "without", "nothing_written"):
         if state == "without":
             spark.sql(f"alter table {silver} drop constraint dbt_not_null_order_id")
-        result = project.invoke("test", "--select", test)
+        sent: list[str] = []
+
+        def watch(event: EventMsg, state: str = state, sent: list[str] = sent) -> None:
+            if event.info.name == "LogStartLine" and state != "nothing_written":
+                # a commit of no rows, inside the test's run: set a property
+                spark.sql(f"alter table {silver} set tblproperties ('lakehouse.probe' = '{state}')")
+            elif event.info.name == "SQLQuery":
+                sent.append(event.data.sql)  # type: ignore[attr-defined]
+
+        result = project.invoke("test", "--select", test, on_event=watch)
         (run,) = [run for run in result.result.results if run.node.resource_type == "test"]
         runs.not_null_test_sql[state] = run.node.compiled_code
+        runs.property_reads[state] = sum("tblproperties" in sql.lower() for sql in sent)
 
 
 def _land_stale_and_redelivered(spark: SparkSession, project: DbtProject, runs: SilverRuns) -> None:
@@ -405,11 +419,16 @@ def test_declared_constraints_hold_for_writers_outside_dbt(runs: SilverRuns) -> 
 
 def test_a_rule_that_a_constraint_states_is_not_read_again(runs: SilverRuns) -> None:
     # with the table's constraint, the not_null test reads no row (Delta holds the rule); once
-    # the constraint is gone, the test is scoped to what the run wrote, as any other
+    # the constraint is gone, the test reads what the run wrote, as any other
     with_constraint, without = runs.not_null_test_sql["with"], runs.not_null_test_sql["without"]
     assert ") enforced_by_constraint" in with_constraint, with_constraint
     assert "enforced_by_constraint" not in without, without
-    assert ") nothing_written" in without, without
+    assert "table_changes(" in without, without
+    assert runs.property_reads["with"] >= 1
+    # a run that wrote nothing reads nothing, and asks the table for no constraint first
+    nothing_written = runs.not_null_test_sql["nothing_written"]
+    assert ") nothing_written" in nothing_written, nothing_written
+    assert runs.property_reads["nothing_written"] == 0
 
 
 def test_a_stale_version_never_overwrites_and_a_redelivery_changes_nothing(

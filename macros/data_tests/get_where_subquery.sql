@@ -9,13 +9,15 @@
     Any other `where` filters as dbt does.
     Whatever the `where`, a test that checks what a CHECK constraint of the table guarantees
     (test_enforced_by_constraint) reads no row, except with --full-refresh and `full_checks`.
+    A scoped test of a table the run did not write asks no constraint: it reads nothing anyway.
 -#}
 {% macro get_where_subquery(relation) -%}
-    {%- if test_enforced_by_constraint(relation) -%}
+    {%- set where = config.get('where') or '' -%}
+    {%- set scoped = where == '__written_in_this_run__' -%}
+    {%- if not (scoped and wrote_nothing_in_this_run(relation)) and test_enforced_by_constraint(relation) -%}
         {{ return('(select * from ' ~ relation ~ ' where false) enforced_by_constraint') }}
     {%- endif -%}
-    {%- set where = config.get('where') or '' -%}
-    {%- if where == '__written_in_this_run__' -%}
+    {%- if scoped -%}
         {%- set test = model.get('test_metadata') or {} -%}
         {%- set kwargs = test.get('kwargs', {}) -%}
         {%- set key_columns = kwargs.get('combination_of_columns')

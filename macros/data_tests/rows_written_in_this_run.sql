@@ -11,11 +11,12 @@
         with --full-refresh, and with --vars '{full_checks: true}'.
 -#}
 {% macro rows_written_in_this_run(relation, key_columns=[]) %}
+    {%- if wrote_nothing_in_this_run(relation) -%}
+        {{ return('(select * from ' ~ relation ~ ' where false) nothing_written') }}
+    {%- endif -%}
     {%- set commits = none if full_checks() or not execute else commits_of_this_run(relation) -%}
     {%- if commits is none -%}
         {{ return(relation) }}
-    {%- elif not commits -%}
-        {{ return('(select * from ' ~ relation ~ ' where false) nothing_written') }}
     {%- endif -%}
     {%- for commit in commits if delta_commit_rebuilds(commit) -%}
         {{ return(relation) }}
